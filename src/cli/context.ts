@@ -1,0 +1,65 @@
+import { mkdirSync } from 'node:fs';
+import { pino, type Logger } from 'pino';
+import type { TesseraConfig } from '../config/index.js';
+import { createEventEmitter } from '../events/index.js';
+import { keyFileSealSource } from '../keys/index.js';
+import { type EventSink, createSecretService, localPrincipal, type Principal, type SecretService } from '../service/index.js';
+import { openStore, type Store } from '../store/index.js';
+import { VERSION } from './version.js';
+
+/** Everything a command needs, wired once at the edge from the frozen configuration. */
+export interface CliContext {
+  config: TesseraConfig;
+  store: Store;
+  logger: Logger;
+  events: EventSink;
+  secrets: SecretService;
+  principal: Principal;
+  close(): Promise<void>;
+}
+
+export async function openContext(config: TesseraConfig): Promise<CliContext> {
+  // Everything Tessera creates in its home is for its own user only.
+  process.umask(0o077);
+  mkdirSync(config.home, { recursive: true, mode: 0o700 });
+  const logger = createLogger(config);
+  const store = await openStore(config.database);
+  const events = createEventEmitter({ sink: store, logger });
+  const secrets = createSecretService({
+    store,
+    events,
+    seal: keyFileSealSource(config.sealKeyFile),
+    kdf: config.kdf,
+    computerName: config.computerName,
+    writer: `tessera ${VERSION}`,
+    now: () => new Date(),
+    step: crashHook(config.crashAtStep),
+  });
+  return {
+    config,
+    store,
+    logger,
+    events,
+    secrets,
+    principal: localPrincipal(config.computerName, config.osUser),
+    close: async () => {
+      await store.close();
+      logger.flush();
+    },
+  };
+}
+
+function createLogger(config: TesseraConfig): Logger {
+  const destination = config.logFile
+    ? pino.destination({ dest: config.logFile, sync: true, mkdir: true, mode: 0o600 })
+    : pino.destination({ dest: 2, sync: true });
+  return pino({ base: { pid: process.pid, host: config.computerName }, timestamp: pino.stdTimeFunctions.isoTime }, destination);
+}
+
+/** Crash tests name a step; reaching it kills this process the hard way, as a power cut would. */
+function crashHook(step: string | undefined): ((name: string) => void) | undefined {
+  if (!step) return undefined;
+  return (name) => {
+    if (name === step) process.kill(process.pid, 'SIGKILL');
+  };
+}

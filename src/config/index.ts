@@ -1,0 +1,1 @@
+export { type TesseraConfig, loadConfig, absolutePath, DEFAULT_HOME, ENVIRONMENT } from './config.js';

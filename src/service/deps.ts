@@ -1,0 +1,38 @@
+import type { createEventEmitter } from '../events/index.js';
+import type { KdfParameters, Seal, StepHook } from '../keys/index.js';
+import type { Store } from '../store/index.js';
+
+/** Who asks. Today the OS user of the CLI; later an authenticated API caller. */
+export interface Principal {
+  /** `HOST\user` for a local user, `DOMAIN\user` or `user@domain` later. */
+  readonly name: string;
+}
+
+/** Where the seal key comes from; a key file today, other seals later (ROADMAP 3). */
+export interface SealSource {
+  readonly description: string;
+  exists(): boolean;
+  /** Throws SEAL_KEY_MISSING, SEAL_KEY_INVALID or SEAL_KEY_EXPOSED. */
+  open(): Seal;
+  /** Creates a new seal key; refuses to replace an existing one. */
+  create(): Seal;
+}
+
+export type EventSink = Pick<ReturnType<typeof createEventEmitter>, 'emit'>;
+
+export interface SecretServiceDeps {
+  store: Pick<Store, 'location' | 'getVault' | 'createVault' | 'updateKeyring' | 'recordBackup' | 'listBackups' | 'listEvents'>;
+  events: EventSink;
+  seal: SealSource;
+  /** Argon2id parameters for new backup files. */
+  kdf: KdfParameters;
+  computerName: string;
+  /** Recorded in backup files, e.g. "tessera 0.1.0". */
+  writer: string;
+  now(): Date;
+  /** Crash tests stop the process at named steps; a no-op in production. */
+  step?: StepHook;
+}
+
+/** Asks for a password only once the cheap checks have passed; `info` carries the reminder. */
+export type PasswordPrompt<Info = void> = (info: Info) => Promise<string>;

@@ -1,0 +1,32 @@
+import type { Principal, SecretServiceDeps } from './deps.js';
+import type { BackupTarget } from './backup-writer.js';
+import { backupSecret, generateSecret } from './secret-backup.js';
+import { type RestoreRequest, restoreSecret, type BackupSource } from './secret-restore.js';
+import { remindBackupIfNeeded, secretStatus } from './secret-status.js';
+import { verifyBackup } from './secret-verify.js';
+import { initVault } from './vault-init.js';
+
+export type { Principal, SealSource, SecretServiceDeps, PasswordPrompt, EventSink } from './deps.js';
+export type { BackupTarget } from './backup-writer.js';
+export type { BackupResult, GenerateResult } from './secret-backup.js';
+export type { RestoreRequest, RestoreResult, BackupSource } from './secret-restore.js';
+export type { VerifyResult } from './secret-verify.js';
+export type { SecretStatus } from './secret-status.js';
+export type { InitResult } from './vault-init.js';
+export { BACKUP_REMINDER_INTERVAL_MS } from './secret-status.js';
+export { localPrincipal } from './principal.js';
+
+/** The master secret lifecycle, as every front end (CLI today, HTTP later) calls it. */
+export function createSecretService(deps: SecretServiceDeps) {
+  return {
+    init: (principal: Principal) => initVault(deps, principal),
+    status: () => secretStatus(deps),
+    backup: (target: BackupTarget, principal: Principal) => backupSecret(deps, target, principal),
+    generate: (target: BackupTarget, principal: Principal) => generateSecret(deps, target, principal),
+    restore: (request: RestoreRequest, principal: Principal) => restoreSecret(deps, request, principal),
+    verify: (source: BackupSource, principal: Principal) => verifyBackup(deps, source, principal),
+    remindBackupIfNeeded: (options: { atStart: boolean }) => remindBackupIfNeeded(deps, options),
+  };
+}
+
+export type SecretService = ReturnType<typeof createSecretService>;

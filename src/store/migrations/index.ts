@@ -1,0 +1,46 @@
+/**
+ * Runs the versioned migrations on open. The list is static, not globbed from disk,
+ * because the code runs compiled from dist/. Never rename or reorder an entry: kysely
+ * records each applied name and refuses a history that no longer matches.
+ */
+import { Migrator, type Kysely, type Migration } from 'kysely';
+import { TesseraError } from '../../errors/tessera-error.js';
+import type { Database, DialectKind } from '../schema.js';
+import { vaultMigration } from './001-vault.js';
+import { backupsMigration } from './002-backups.js';
+import { eventsMigration } from './003-events.js';
+
+function migrations(kind: DialectKind): Record<string, Migration> {
+  return {
+    '001-vault': vaultMigration(kind),
+    '002-backups': backupsMigration(kind),
+    '003-events': eventsMigration(kind),
+  };
+}
+
+/**
+ * Brings the database to the latest version. Concurrent openers are serialised by the
+ * dialect's migration lock (see sqlite/dialect.ts for SQLite).
+ * @param tableSchema where kysely keeps its own bookkeeping tables (pg only).
+ */
+export async function migrateToLatest(
+  db: Kysely<Database>,
+  kind: DialectKind,
+  tableSchema?: string,
+): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations(kind) },
+    ...(tableSchema === undefined ? {} : { migrationTableSchema: tableSchema }),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((result) => result.status === 'Error')?.migrationName;
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new TesseraError(
+      'STORE_MIGRATION_FAILED',
+      `could not bring the database schema up to date${failed ? ` (migration ${failed})` : ''}: ${detail}`,
+      { cause: error },
+    );
+  }
+}

@@ -1,0 +1,41 @@
+/** Picks the backend named by the config, opens it and brings its schema up to date. */
+import { TesseraError } from '../errors/tessera-error.js';
+import { KyselyStore } from './kysely-store.js';
+import { migrateToLatest } from './migrations/index.js';
+import { openPostgres } from './postgres/open.js';
+import { openSqlite } from './sqlite/open.js';
+import type { Store, StoreConfig } from './types.js';
+
+export async function openStore(config: StoreConfig): Promise<Store> {
+  switch (config.kind) {
+    case 'sqlite': {
+      const { db, location } = await openSqlite(config.file);
+      return migrated(new KyselyStore(db, 'sqlite', location), () => migrateToLatest(db, 'sqlite'));
+    }
+    case 'postgres': {
+      const { db, location, schema } = await openPostgres(config.url, config.schema);
+      // kysely's "does the migration table exist" check looks in every schema, so name
+      // ours explicitly or another schema's bookkeeping would be mistaken for it.
+      return migrated(new KyselyStore(db, 'postgres', location), () =>
+        migrateToLatest(db, 'postgres', schema),
+      );
+    }
+    default:
+      return unknownKind(config);
+  }
+}
+
+async function migrated(store: Store, migrate: () => Promise<void>): Promise<Store> {
+  try {
+    await migrate();
+    return store;
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+function unknownKind(config: never): never {
+  const kind = (config as { kind?: unknown }).kind;
+  throw new TesseraError('STORE_CONFIG', `unknown store kind: ${String(kind)} (use sqlite or postgres)`);
+}
