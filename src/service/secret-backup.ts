@@ -19,9 +19,9 @@ export async function backupSecret(deps: SecretServiceDeps, target: BackupTarget
   let msids = { current: '', previous: '' };
   let opened: Awaited<ReturnType<typeof openKeyring>> | undefined;
   try {
+    msids = await knownMsids(deps);
     await precheckBackup(target);
     opened = await openKeyring(deps);
-    msids = { current: opened.keyring.current.msid, previous: opened.keyring.previous[0]?.msid ?? '' };
     await writeVerifiedBackup(deps, opened.keyring, target, principal);
     const result = resultOf(target.file, opened.keyring);
     await recordWrittenBackup(deps, result, principal);
@@ -55,9 +55,9 @@ export async function generateSecret(deps: SecretServiceDeps, target: BackupTarg
   let rotated: Keyring | undefined;
   let stage: 'backup' | 'commit' = 'backup';
   try {
+    msids = await knownMsids(deps);
     await precheckBackup(target);
     opened = await openKeyring(deps);
-    msids = { current: opened.keyring.current.msid, previous: opened.keyring.previous[0]?.msid ?? '' };
     rotated = rotateKeyring(opened.keyring, generateMasterSecret(principal.name, deps.now()));
     await writeVerifiedBackup(deps, rotated, target, principal);
     deps.step?.('generate:backup-written');
@@ -98,6 +98,12 @@ export async function generateSecret(deps: SecretServiceDeps, target: BackupTarg
     disposeKeyring(opened?.keyring);
     opened?.seal.dispose();
   }
+}
+
+/** The MSIDs the vault row names, read before anything can fail, so every failure event carries them. */
+async function knownMsids(deps: SecretServiceDeps): Promise<{ current: string; previous: string }> {
+  const vault = await deps.store.getVault();
+  return { current: vault?.currentMsid ?? '', previous: vault?.previousMsid ?? '' };
 }
 
 function resultOf(file: string, keyring: Keyring): BackupResult {

@@ -1,0 +1,79 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { createEventEmitter } from '../../src/events/index.js';
+import { keyFileSealSource } from '../../src/keys/index.js';
+import { createSecretService, type Principal, type SecretService } from '../../src/service/index.js';
+import { openStore, type Store } from '../../src/store/index.js';
+import type { StoreTarget } from '../support/databases.js';
+
+export const PASSWORD = 'violet tractor evening lantern';
+export const alice: Principal = { name: 'HOST\\alice' };
+
+/** A real service on a real store, a real key file and a real pino log file, with a settable clock. */
+export interface Harness {
+  dir: string;
+  store: Store;
+  service: SecretService;
+  clock: { now: Date };
+  sealKeyFile: string;
+  logFile: string;
+  readLog(): Promise<string>;
+  /** Reopens the store and service, as a new process would. */
+  reopen(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function createHarness(target: StoreTarget): Promise<Harness> {
+  const dir = await mkdtemp(join(tmpdir(), `tessera-service-${target.name}-`));
+  const database = await target.create();
+  const sealKeyFile = join(dir, 'home', 'seal.key');
+  const logFile = join(dir, 'tessera.log');
+  const logger = pino(pino.destination({ dest: logFile, sync: true }));
+  const clock = { now: new Date('2026-11-25T10:00:00Z') };
+  const build = async () => {
+    const store = await openStore(database.config);
+    const service = createSecretService({
+      store,
+      events: createEventEmitter({ sink: store, logger, now: () => clock.now }),
+      seal: keyFileSealSource(sealKeyFile),
+      kdf: { memoryKiB: 8192, iterations: 1, parallelism: 1 },
+      computerName: 'HOST',
+      writer: 'tessera test',
+      now: () => clock.now,
+    });
+    return { store, service };
+  };
+  const harness: Harness = {
+    dir,
+    ...(await build()),
+    clock,
+    sealKeyFile,
+    logFile,
+    readLog: () => readFile(logFile, 'utf8'),
+    async reopen() {
+      await harness.store.close();
+      Object.assign(harness, await build());
+    },
+    async close() {
+      await harness.store.close();
+      await database.cleanup();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  return harness;
+}
+
+export const backupTo = (file: string, options: { force?: boolean; reminder?: string | null; password?: string } = {}) => ({
+  file,
+  force: options.force ?? false,
+  reminder: options.reminder ?? null,
+  password: async () => options.password ?? PASSWORD,
+});
+
+export const restoreFrom = (file: string, options: { force?: boolean; password?: string } = {}) => ({
+  file,
+  force: options.force ?? false,
+  password: async () => options.password ?? PASSWORD,
+});
