@@ -60,6 +60,12 @@ export const errorCatalog = {
   SEAL_MISMATCH: { status: 500, event: 10521, summary: 'The seal key does not open the keyring stored in the database.' },
   DECRYPTION_FAILED: { status: 500, summary: 'Encrypted data could not be decrypted (wrong key, damaged, or moved).' },
 
+  // The database.
+  STORE_CONFIG: { status: 500, summary: 'The database settings do not work (unknown kind, no usable PostgreSQL schema).' },
+  STORE_MIGRATION_FAILED: { status: 500, event: 10513, summary: 'The database schema could not be brought up to date.' },
+  SQLITE_NO_WAL: { status: 500, summary: 'SQLite cannot use write-ahead logging on this file system.' },
+  INVALID_QUERY: { status: 400, summary: 'A query to the store has an invalid argument (e.g. a negative limit).' },
+
   // Input and configuration.
   INVALID_ARGUMENT: { status: 400, summary: 'A command-line argument or setting is not valid.' },
   INTERNAL: { status: 500, summary: 'An unexpected failure; the log has the details.' },

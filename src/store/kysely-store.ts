@@ -4,7 +4,7 @@
  * differ only in how they are opened and in column types (see migrations/).
  */
 import type { Kysely } from 'kysely';
-import { TesseraError } from '../errors/tessera-error.js';
+import { fail } from '../errors/index.js';
 import { backupFromRow, eventFromRow, vaultFromRow } from './rows.js';
 import type { Database } from './schema.js';
 import type {
@@ -58,9 +58,7 @@ export class KyselyStore implements Store {
       .returningAll()
       .executeTakeFirst();
     if (row === undefined) {
-      throw new TesseraError(
-        'VAULT_EXISTS',
-        `a vault already exists in this database (${this.location})`,
+      throw fail('VAULT_EXISTS', `a vault already exists in this database (${this.location})`,
         { status: 409 },
       );
     }
@@ -84,13 +82,9 @@ export class KyselyStore implements Store {
       .executeTakeFirst();
     if (row !== undefined) return vaultFromRow(row);
     if ((await this.getVault()) === undefined) {
-      throw new TesseraError('NO_VAULT', `there is no vault in this database (${this.location})`, {
-        status: 404,
-      });
+      throw fail('NO_VAULT', `there is no vault in this database (${this.location})`);
     }
-    throw new TesseraError(
-      'KEYRING_CHANGED',
-      'the keyring was changed by another writer since it was read: retry the operation',
+    throw fail('KEYRING_CHANGED', 'the keyring was changed by another writer since it was read: retry the operation',
       { status: 409 },
     );
   }
@@ -144,9 +138,7 @@ export class KyselyStore implements Store {
       return (await select.orderBy('seq', 'asc').execute()).map(eventFromRow);
     }
     if (!Number.isSafeInteger(query.limit) || query.limit < 0) {
-      throw new TesseraError('INVALID_QUERY', 'the event limit must be a whole number of 0 or more', {
-        status: 400,
-      });
+      throw fail('INVALID_QUERY', 'the event limit must be a whole number of 0 or more');
     }
     // The newest N, handed back oldest first like the unlimited list.
     const newest = await select.orderBy('seq', 'desc').limit(query.limit).execute();

@@ -1,5 +1,5 @@
 /** Picks the backend named by the config, opens it and brings its schema up to date. */
-import { TesseraError } from '../errors/tessera-error.js';
+import { fail } from '../errors/index.js';
 import { KyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrations/index.js';
 import { openPostgres } from './postgres/open.js';
@@ -37,5 +37,5 @@ async function migrated(store: Store, migrate: () => Promise<void>): Promise<Sto
 
 function unknownKind(config: never): never {
   const kind = (config as { kind?: unknown }).kind;
-  throw new TesseraError('STORE_CONFIG', `unknown store kind: ${String(kind)} (use sqlite or postgres)`);
+  throw fail('STORE_CONFIG', `unknown store kind: ${String(kind)} (use sqlite or postgres)`);
 }

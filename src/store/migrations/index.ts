@@ -4,7 +4,7 @@
  * records each applied name and refuses a history that no longer matches.
  */
 import { Migrator, type Kysely, type Migration } from 'kysely';
-import { TesseraError } from '../../errors/tessera-error.js';
+import { fail } from '../../errors/index.js';
 import type { Database, DialectKind } from '../schema.js';
 import { vaultMigration } from './001-vault.js';
 import { backupsMigration } from './002-backups.js';
@@ -37,10 +37,6 @@ export async function migrateToLatest(
   if (error !== undefined) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName;
     const detail = error instanceof Error ? error.message : String(error);
-    throw new TesseraError(
-      'STORE_MIGRATION_FAILED',
-      `could not bring the database schema up to date${failed ? ` (migration ${failed})` : ''}: ${detail}`,
-      { cause: error },
-    );
+    throw fail('STORE_MIGRATION_FAILED', `could not bring the database schema up to date${failed ? ` (migration ${failed})` : ''}: ${detail}`, error);
   }
 }

@@ -1,7 +1,7 @@
 /** Opens a pg pool for the store, optionally confined to one schema. */
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { Pool, escapeIdentifier } from 'pg';
-import { TesseraError } from '../../errors/tessera-error.js';
+import { fail } from '../../errors/index.js';
 import type { Database } from '../schema.js';
 import { describePostgresUrl } from './location.js';
 
@@ -56,9 +56,7 @@ async function currentSchema(db: Kysely<Database>): Promise<string> {
   const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
   const schema = rows[0]?.schema;
   if (schema == null) {
-    throw new TesseraError(
-      'STORE_CONFIG',
-      'the PostgreSQL search_path names no existing schema: create one or configure a schema',
+    throw fail('STORE_CONFIG', 'the PostgreSQL search_path names no existing schema: create one or configure a schema',
     );
   }
   return schema;

@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely } from 'kysely';
-import { TesseraError } from '../../errors/tessera-error.js';
+import { fail } from '../../errors/index.js';
 import type { Database } from '../schema.js';
 import { ImmediateSqliteDialect } from './dialect.js';
 
@@ -49,9 +49,7 @@ async function enableWal(connection: BetterSqlite3.Database, path: string): Prom
     try {
       const mode: unknown = connection.pragma('journal_mode = WAL', { simple: true });
       if (mode !== 'wal') {
-        throw new TesseraError(
-          'SQLITE_NO_WAL',
-          `SQLite cannot use write-ahead logging for ${path} (journal mode stays ${String(mode)}): use a local file system`,
+        throw fail('SQLITE_NO_WAL', `SQLite cannot use write-ahead logging for ${path} (journal mode stays ${String(mode)}): use a local file system`,
         );
       }
       return;
