@@ -45,13 +45,22 @@ async function runNode(context: CliContext): Promise<void> {
         '  ****************************************************************************\n\n',
     );
   }
+  // Handlers first: a signal that arrives before them would kill the node without 10504/10505.
+  const stopped = untilStopSignal(() =>
+    secrets.remindBackupIfNeeded({ atStart: false }).catch((error: unknown) => context.logger.error({ err: error }, 'backup reminder failed')),
+  );
   await events.emit(10502, {}, `Tessera ${config.computerName} started: vault ${status.vaultId}, master secret ${status.currentMsid}.`);
   process.stdout.write(`Tessera is running (vault ${status.vaultId}). Press Ctrl-C to stop.\n`);
+  await stopped;
+  await events.emit(10504, {});
+  await events.emit(10505, {});
+  process.stdout.write('Tessera stopped.\n');
+}
 
-  await new Promise<void>((resolve) => {
-    const timer = setInterval(() => {
-      secrets.remindBackupIfNeeded({ atStart: false }).catch((error: unknown) => context.logger.error({ err: error }, 'backup reminder failed'));
-    }, REMINDER_CHECK_MS);
+/** Resolves on SIGINT or SIGTERM; meanwhile runs `tick` every REMINDER_CHECK_MS. */
+function untilStopSignal(tick: () => unknown): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setInterval(tick, REMINDER_CHECK_MS);
     const stop = () => {
       clearInterval(timer);
       process.off('SIGINT', stop);
@@ -61,7 +70,4 @@ async function runNode(context: CliContext): Promise<void> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-  await events.emit(10504, {});
-  await events.emit(10505, {});
-  process.stdout.write('Tessera stopped.\n');
 }
