@@ -66,6 +66,7 @@ export async function restoreSecret(deps: SecretServiceDeps, request: RestoreReq
   let restored: Keyring | undefined;
   let installed: Keyring | undefined;
   let existing: { keyring: Keyring | undefined; seal: Seal | undefined } = { keyring: undefined, seal: undefined };
+  let committed = false;
   try {
     const vault = await deps.store.getVault();
     if (vault) msids = { current: vault.currentMsid, previous: vault.previousMsid ?? '' };
@@ -92,6 +93,7 @@ export async function restoreSecret(deps: SecretServiceDeps, request: RestoreReq
     };
     if (vault) await deps.store.updateKeyring(vault.generation, { ...fields, updatedAt: now });
     else await deps.store.createVault({ ...fields, createdAt: now, createdBy: principal.name });
+    committed = true;
     deps.step?.('restore:committed');
 
     await deps.store.recordBackup({
@@ -129,11 +131,12 @@ export async function restoreSecret(deps: SecretServiceDeps, request: RestoreReq
     return result;
   } catch (error) {
     const cause = explainFileError(error, { path: request.file, action: 'read', osUser: osUserOf(principal) });
-    const failure = withMessage(cause, `Failed to restore the master secret from ${request.file}: ${cause.message}`);
+    const outcome = committed ? 'the keyring was restored, but recording the restore failed' : 'the vault was not changed';
+    const failure = withMessage(cause, `Failed to restore the master secret from ${request.file} (${outcome}): ${cause.message}`);
     await deps.events.emit(
       10524,
       { 'File Name': request.file, 'Current MSID': msids.current, 'Previous MSID': msids.previous, 'Client User': principal.name, 'Error Code': failure.code },
-      failure.message + ' The vault was not changed.',
+      failure.message,
     );
     throw failure;
   } finally {

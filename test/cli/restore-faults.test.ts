@@ -13,8 +13,9 @@ import { existsSync } from 'node:fs';
 import { chown, chmod, copyFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect as globalExpect, type ExpectStatic, it } from 'vitest';
 import { type CliResult, createTestVault, type RunOptions, storeTargets, type TestVault } from '../support/cli.js';
+import type { StoreTarget } from '../support/databases.js';
 import { distFile } from '../support/dist.js';
 import {
   clientUser,
@@ -70,7 +71,7 @@ function outcome(result: CliResult) {
   return { code: result.code, stdout: result.stdout, stderr: result.stderr };
 }
 
-function onlyEvent(events: VaultEvent[], id: number, file: string): VaultEvent | undefined {
+function onlyEvent(expect: ExpectStatic, events: VaultEvent[], id: number, file: string): VaultEvent | undefined {
   const matching = events.filter((event) => event.id === id && event.params['File Name'] === file);
   expect(matching, `exactly one ${id} event for ${file}`).toHaveLength(1);
   return matching[0];
@@ -78,6 +79,34 @@ function onlyEvent(events: VaultEvent[], id: number, file: string): VaultEvent |
 
 function eventsMentioning(events: VaultEvent[], ids: number[], file: string): VaultEvent[] {
   return events.filter((event) => ids.includes(event.id) && event.message.includes(file));
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Checks a failed restore's output: exit 1, nothing on stdout, and on stderr (after what the file shows
+ * in clear, if anything) one line "error CODE: Failed to restore the master secret from FILE...", holding
+ * the cause and the fix. Returns that message, which the 10524 event must repeat word for word.
+ */
+function expectRestoreFailure(
+  expect: ExpectStatic,
+  result: CliResult,
+  { shown, code, file, cause }: { shown: string; code: string; file: string; cause: string },
+): string {
+  const pattern = new RegExp(
+    `^${escapeRegExp(shown)}error ${code}: (Failed to restore the master secret from ${escapeRegExp(file)}\\b[^\\n]*${escapeRegExp(cause)}[^\\n]*)\\n$`,
+  );
+  expect.soft(outcome(result), 'restore').toEqual({ code: 1, stdout: '', stderr: expect.stringMatching(pattern) });
+  return pattern.exec(result.stderr)?.[1] ?? `Failed to restore the master secret from ${file}: ${cause}`;
+}
+
+/**
+ * docs/errors.md: a failed operation's event carries the same text the CLI prints. Whatever is added
+ * (say, that the vault was not changed) must be in both, and be a sentence of its own.
+ */
+function expectSameText(expect: ExpectStatic, event: VaultEvent | undefined, cliMessage: string): void {
+  expect.soft(event?.message, '10524 carries the same text as the CLI prints').toBe(cliMessage);
+  expect.soft(event?.message, 'no sentence glued onto the fix').not.toMatch(/[^.;:,(] The vault was not changed/);
 }
 
 interface ReadFailure {
@@ -98,24 +127,23 @@ interface ReadFailure {
 }
 
 /** Restores and verifies a bad file, and checks both fail as promised without changing the vault. */
-async function expectRestoreAndVerifyFail(failure: ReadFailure): Promise<void> {
+async function expectRestoreAndVerifyFail(expect: ExpectStatic, failure: ReadFailure): Promise<void> {
   const user = failure.user ?? 'root';
   const options = user === 'nobody' ? asNobody : {};
   const shown = failure.header ? infoLines(failure.header) : '';
   const args = [failure.file, '--password-file', failure.passwordFile];
 
   const restore = await failure.vault.tessera(['secret', 'restore', ...args], options);
-  const restoreMessage = `Failed to restore the master secret from ${failure.file}: ${failure.cause}`;
-  expect.soft(outcome(restore), 'restore').toEqual({ code: 1, stdout: '', stderr: `${shown}error ${failure.code}: ${restoreMessage}\n` });
+  const restoreMessage = expectRestoreFailure(expect, restore, { shown, code: failure.code, file: failure.file, cause: failure.cause });
 
   const verify = await failure.vault.tessera(['secret', 'verify', ...args], options);
   const verifyMessage = `The backup ${failure.file} does not verify: ${failure.verifyCause ?? failure.cause}`;
   expect.soft(outcome(verify), 'verify').toEqual({ code: 1, stdout: '', stderr: `${shown}error ${failure.code}: ${verifyMessage}\n` });
 
   const events = await listEvents(failure.vault, options);
-  const restoreEvent = onlyEvent(events, 10524, failure.file);
+  const restoreEvent = onlyEvent(expect, events, 10524, failure.file);
   expect.soft(restoreEvent?.symbol).toBe('SSO_ERROR_RESTORE_SECRET_FAILED');
-  expect.soft(restoreEvent?.message).toBe(`${restoreMessage} The vault was not changed.`);
+  expectSameText(expect, restoreEvent, restoreMessage);
   expect.soft(restoreEvent?.params, '10524 parameters').toEqual({
     'File Name': failure.file,
     'Current MSID': failure.before.currentMsid,
@@ -167,7 +195,7 @@ function startTessera(vault: TestVault, args: string[]) {
   };
 }
 
-describe.each(storeTargets)('tessera secret restore and verify faults ($name)', (target) => {
+function faultSuite(target: StoreTarget): void {
   let vault: TestVault; // A: one generate behind it, so its first backup is stale
   let other: TestVault; // B: another vault
   let root: string;
@@ -205,12 +233,12 @@ describe.each(storeTargets)('tessera secret restore and verify faults ($name)', 
       })(),
     ]);
     before = await secretStatus(vault);
-    expect(before.previousMsid).not.toBeNull();
-    expect(before.backupRequired).toBe(false);
+    globalExpect(before.previousMsid).not.toBeNull();
+    globalExpect(before.backupRequired).toBe(false);
     goodBytes = await readFile(good);
     goodHeader = readHeader(goodBytes);
     foreignHeader = readHeader(await readFile(foreign));
-    expect(goodHeader).toMatchObject({ vaultId: before.vaultId, currentMsid: before.currentMsid, reminder: REMINDER });
+    globalExpect(goodHeader).toMatchObject({ vaultId: before.vaultId, currentMsid: before.currentMsid, reminder: REMINDER });
   });
 
   afterAll(async () => {
@@ -224,14 +252,14 @@ describe.each(storeTargets)('tessera secret restore and verify faults ($name)', 
     return file;
   }
 
-  const fails = (failure: Omit<ReadFailure, 'vault' | 'before' | 'passwordFile'> & Partial<ReadFailure>) =>
-    expectRestoreAndVerifyFail({ vault, before, passwordFile, ...failure });
+  const fails = (expect: ExpectStatic, failure: Omit<ReadFailure, 'vault' | 'before' | 'passwordFile'> & Partial<ReadFailure>) =>
+    expectRestoreAndVerifyFail(expect, { vault, before, passwordFile, ...failure });
 
   const useAnotherCopy = 'so it was changed after it was written. Use another copy of the backup';
 
-  it('WRONG_PASSWORD: the message repeats the reminder; verify emits 10779', async () => {
+  it('WRONG_PASSWORD: the message repeats the reminder; verify emits 10779', async ({ expect }) => {
     const file = await damaged('wrong-password.bak', goodBytes);
-    await fails({
+    await fails(expect, {
       file,
       passwordFile: wrongPasswordFile,
       code: 'WRONG_PASSWORD',
@@ -241,10 +269,10 @@ describe.each(storeTargets)('tessera secret restore and verify faults ($name)', 
     });
   });
 
-  it('BACKUP_TRUNCATED: a file cut off at the end; verify emits 10564', async () => {
+  it('BACKUP_TRUNCATED: a file cut off at the end; verify emits 10564', async ({ expect }) => {
     const cut = goodBytes.subarray(0, goodBytes.length - 20);
     const file = await damaged('truncated.bak', cut);
-    await fails({
+    await fails(expect, {
       file,
       code: 'BACKUP_TRUNCATED',
       cause:
@@ -255,9 +283,9 @@ describe.each(storeTargets)('tessera secret restore and verify faults ($name)', 
     });
   });
 
-  it('BACKUP_DAMAGED: a byte flipped in the header JSON', async () => {
+  it('BACKUP_DAMAGED: a byte flipped in the header JSON', async ({ expect }) => {
     const file = await damaged('header-flipped.bak', flipByte(goodBytes, PREFIX_BYTES + Math.floor(headerLength(goodBytes) / 2)));
-    await fails({
+    await fails(expect, {
       file,
       code: 'BACKUP_DAMAGED',
       cause: `${file} is damaged: its header does not match its checksum, ${useAnotherCopy}`,
@@ -266,9 +294,9 @@ describe.each(storeTargets)('tessera secret restore and verify faults ($name)', 
     });
   });
 
-  it('BACKUP_DAMAGED: a byte flipped in the checksum', async () => {
+  it('BACKUP_DAMAGED: a byte flipped in the checksum', async ({ expect }) => {
     const file = await damaged('checksum-flipped.bak', flipByte(goodBytes, PREFIX_BYTES + headerLength(goodBytes) + 7));
-    await fails({
+    await fails(expect, {
       file,
       code: 'BACKUP_DAMAGED',
       cause: `${file} is damaged: its header does not match its checksum, ${useAnotherCopy}`,
@@ -277,9 +305,9 @@ describe.each(storeTargets)('tessera secret restore and verify faults ($name)', 
     });
   });
 
-  it('BACKUP_DAMAGED: a byte flipped in the ciphertext (found only after the right password)', async () => {
+  it('BACKUP_DAMAGED: a byte flipped in the ciphertext (found only after the right password)', async ({ expect }) => {
     const file = await damaged('ciphertext-flipped.bak', flipByte(goodBytes, PREFIX_BYTES + headerLength(goodBytes) + CHECKSUM_BYTES + 3));
-    await fails({
+    await fails(expect, {
       file,
       code: 'BACKUP_DAMAGED',
       cause: `${file} is damaged: its encrypted part fails authentication, ${useAnotherCopy}`,
@@ -288,9 +316,9 @@ describe.each(storeTargets)('tessera secret restore and verify faults ($name)', 
     });
   });
 
-  it('BACKUP_NOT_A_BACKUP: a text file', async () => {
+  it('BACKUP_NOT_A_BACKUP: a text file', async ({ expect }) => {
     const file = await damaged('notes.txt', 'Tessera backup password is in the safe.\nAsk Alice.\n');
-    await fails({
+    await fails(expect, {
       file,
       code: 'BACKUP_NOT_A_BACKUP',
       cause: `${file} is not a Tessera master secret backup (it does not start with "TSRBAK"): check that you chose the right file`,
@@ -299,11 +327,11 @@ describe.each(storeTargets)('tessera secret restore and verify faults ($name)', 
     });
   });
 
-  it('BACKUP_UNSUPPORTED_VERSION: format version 2 in bytes 8-9', async () => {
+  it('BACKUP_UNSUPPORTED_VERSION: format version 2 in bytes 8-9', async ({ expect }) => {
     const bytes = Buffer.from(goodBytes);
     bytes.writeUInt16BE(2, 8);
     const file = await damaged('version-2.bak', bytes);
-    await fails({
+    await fails(expect, {
       file,
       code: 'BACKUP_UNSUPPORTED_VERSION',
       cause:
@@ -314,8 +342,8 @@ describe.each(storeTargets)('tessera secret restore and verify faults ($name)', 
     });
   });
 
-  it('FOREIGN_VAULT: a backup of another vault; verify emits 10815', async () => {
-    await fails({
+  it('FOREIGN_VAULT: a backup of another vault; verify emits 10815', async ({ expect }) => {
+    await fails(expect, {
       file: foreign,
       code: 'FOREIGN_VAULT',
       cause:
@@ -327,9 +355,9 @@ describe.each(storeTargets)('tessera secret restore and verify faults ($name)', 
     });
   });
 
-  it('ENOENT: the backup file does not exist', async () => {
+  it('ENOENT: the backup file does not exist', async ({ expect }) => {
     const file = join(files, 'no-such-backup.bak');
-    await fails({
+    await fails(expect, {
       file,
       code: 'ENOENT',
       cause: `file ${file} does not exist: check the path and the file name`,
@@ -338,7 +366,7 @@ describe.each(storeTargets)('tessera secret restore and verify faults ($name)', 
     });
   });
 
-  it.skipIf(!isRoot)('EACCES: a root-only backup file, restored and verified as nobody', async () => {
+  it.skipIf(!isRoot)('EACCES: a root-only backup file, restored and verified as nobody', async ({ expect }) => {
     const own = await createTestVault(target);
     try {
       const ownRoot = dirname(own.home);
@@ -349,7 +377,7 @@ describe.each(storeTargets)('tessera secret restore and verify faults ($name)', 
       await copyFile(good, file);
       await chmod(file, 0o600);
       expect((await stat(file)).uid).toBe(0);
-      await expectRestoreAndVerifyFail({
+      await expectRestoreAndVerifyFail(expect, {
         vault: own,
         before: ownBefore,
         passwordFile,
@@ -365,7 +393,7 @@ describe.each(storeTargets)('tessera secret restore and verify faults ($name)', 
     }
   });
 
-  it('with --force, a backup of another vault is accepted and replaces that vault\'s secrets', async () => {
+  it('with --force, a backup of another vault is accepted and replaces that vault\'s secrets', async ({ expect }) => {
     // Vault B takes vault A's keyring: the operator said so explicitly.
     const result = expectSuccess(await other.tessera(['secret', 'restore', good, '--password-file', passwordFile, '--force']), 'restore --force');
     expect(result.stdout).toBe(`Restored master secret ${before.currentMsid} into vault ${before.vaultId}.\n`);
@@ -379,15 +407,19 @@ describe.each(storeTargets)('tessera secret restore and verify faults ($name)', 
   });
 
   // Last: the successful verify records the stale file, so the baseline moves on afterwards.
-  it('STALE_BACKUP: a backup made before the last generate is refused; verify says it lacks the current secret', async () => {
+  it('STALE_BACKUP: a backup made before the last generate is refused; verify says it lacks the current secret', async ({ expect }) => {
     const staleHeader = readHeader(await readFile(stale));
     expect(staleHeader.msids).toEqual([before.previousMsid]);
     const restore = await vault.tessera(['secret', 'restore', stale, '--password-file', passwordFile]);
-    const message =
-      `Failed to restore the master secret from ${stale}: the backup does not hold the vault's current master secret ${before.currentMsid} ` +
-      `(it holds ${before.previousMsid}): restore a backup made after that secret was generated, or pass --force to make the backup's ` +
-      'secret current (the newer secrets are kept as previous)';
-    expect.soft(outcome(restore)).toEqual({ code: 1, stdout: '', stderr: `${infoLines(staleHeader)}error STALE_BACKUP: ${message}\n` });
+    const message = expectRestoreFailure(expect, restore, {
+      shown: infoLines(staleHeader),
+      code: 'STALE_BACKUP',
+      file: stale,
+      cause:
+        `the backup does not hold the vault's current master secret ${before.currentMsid} (it holds ${before.previousMsid}): ` +
+        "restore a backup made after that secret was generated, or pass --force to make the backup's secret current " +
+        '(the newer secrets are kept as previous)',
+    });
     expect.soft(await secretStatus(vault), 'a refused restore changes nothing').toEqual(before);
 
     // verify proves the file decrypts and belongs to this vault: that holds, so it succeeds, but says plainly
@@ -402,14 +434,14 @@ describe.each(storeTargets)('tessera secret restore and verify faults ($name)', 
     });
 
     const events = await listEvents(vault);
-    expect.soft(onlyEvent(events, 10524, stale)?.params).toEqual({
+    expect.soft(onlyEvent(expect, events, 10524, stale)?.params).toEqual({
       'File Name': stale,
       'Current MSID': before.currentMsid,
       'Previous MSID': before.previousMsid,
       'Client User': clientUser('root'),
       'Error Code': 'STALE_BACKUP',
     });
-    expect.soft(onlyEvent(events, 10524, stale)?.message).toBe(`${message} The vault was not changed.`);
+    expectSameText(expect, onlyEvent(expect, events, 10524, stale), message);
 
     const after = await secretStatus(vault);
     const { backups: backupsBefore, ...restBefore } = before;
@@ -420,9 +452,9 @@ describe.each(storeTargets)('tessera secret restore and verify faults ($name)', 
     ]);
     before = after;
   });
-});
+}
 
-describe.each(storeTargets)('tessera secret restore happy paths ($name)', (target) => {
+function happyPathSuite(target: StoreTarget): void {
   let source: TestVault;
   let empty: TestVault;
   let passwordFile: string;
@@ -443,7 +475,7 @@ describe.each(storeTargets)('tessera secret restore happy paths ($name)', (targe
     await Promise.all([source?.cleanup(), empty?.cleanup()]);
   });
 
-  it('on an EMPTY home, creates the vault from the backup, showing the reminder before reading the password', async () => {
+  it('on an EMPTY home, creates the vault from the backup, showing the reminder before reading the password', async ({ expect }) => {
     expect(existsSync(empty.home)).toBe(false);
     const run = startTessera(empty, ['secret', 'restore', backup, '--password-file', '-']);
     await run.waitForStderr(`Password reminder: ${REMINDER}\n`);
@@ -470,7 +502,7 @@ describe.each(storeTargets)('tessera secret restore happy paths ($name)', (targe
     });
   });
 
-  it('after seal.key was deleted, re-seals the existing vault and status works again', async () => {
+  it('after seal.key was deleted, re-seals the existing vault and status works again', async ({ expect }) => {
     const sealKey = join(source.home, 'seal.key');
     await rm(sealKey);
     const broken = await source.tessera(['secret', 'status', '--json']);
@@ -492,9 +524,9 @@ describe.each(storeTargets)('tessera secret restore happy paths ($name)', (targe
       backupRequired: false,
     });
   });
-});
+}
 
-describe.each(storeTargets)('ssoconfig -BACKUPSECRET ($name)', (target) => {
+function ssoconfigSuite(target: StoreTarget): void {
   let vault: TestVault;
   let root: string;
   let passwordFile: string;
@@ -512,12 +544,12 @@ describe.each(storeTargets)('ssoconfig -BACKUPSECRET ($name)', (target) => {
     await vault?.cleanup();
   });
 
-  it('fails for a missing directory with the same message and 10560 as tessera secret backup', async () => {
+  it('fails for a missing directory with the same message and 10560 as tessera secret backup', async ({ expect }) => {
     const file = join(root, 'missing', 'sso.bak');
     const message = `Failed to back up the master secret to ${file}: directory ${join(root, 'missing')} does not exist: create it or choose another path`;
     const result = await vault.ssoconfig(['-BackupSecret', file, '--password-file', passwordFile]);
     expect(outcome(result)).toEqual({ code: 1, stdout: '', stderr: `error ENOENT: ${message}\n` });
-    const event = onlyEvent(await listEvents(vault), 10560, file);
+    const event = onlyEvent(expect, await listEvents(vault), 10560, file);
     expect(event?.message).toBe(message);
     expect(event?.params).toEqual({
       'File Name': file,
@@ -530,7 +562,7 @@ describe.each(storeTargets)('ssoconfig -BACKUPSECRET ($name)', (target) => {
     expect(await secretStatus(vault)).toEqual(before);
   });
 
-  it('backs up with the switch in capitals and the file verifies', async () => {
+  it('backs up with the switch in capitals and the file verifies', async ({ expect }) => {
     const file = join(root, 'sso.bak');
     const result = expectSuccess(await vault.ssoconfig(['-BACKUPSECRET', file, '--password-file', passwordFile]), 'ssoconfig -BACKUPSECRET');
     expect(result.stdout).toBe(`Backed up master secret ${before.currentMsid} to ${file} (verified).\n`);
@@ -539,4 +571,12 @@ describe.each(storeTargets)('ssoconfig -BACKUPSECRET ($name)', (target) => {
     expect(after).toMatchObject({ vaultId: before.vaultId, currentMsid: before.currentMsid, backupRequired: false });
     expect(after.backups).toEqual([expect.objectContaining({ file, kind: 'backup', coversCurrent: true })]);
   });
+}
+
+// The two stores run side by side (each spawn is CPU-bound, and vitest gives a 2-core machine one
+// worker); within a store, the suites and their tests run one after another.
+describe.concurrent.each(storeTargets)('$name', (target) => {
+  describe.sequential('tessera secret restore and verify faults', () => faultSuite(target));
+  describe.sequential('tessera secret restore happy paths', () => happyPathSuite(target));
+  describe.sequential('ssoconfig -BACKUPSECRET', () => ssoconfigSuite(target));
 });

@@ -12,6 +12,7 @@ import { copyFile, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestVault, storeTargets } from '../support/cli.js';
+import type { StoreTarget } from '../support/databases.js';
 import {
   BACKUP_STEPS,
   type CrashRecord,
@@ -27,7 +28,6 @@ import {
   createWorkspace,
   describeResult,
   expectKilledAt,
-  expectOk,
   formatMatrix,
   listDir,
   newTempFiles,
@@ -49,20 +49,19 @@ const STEP_TIMEOUT = 60_000;
 /** Sorted copy, for comparing MSID sets. */
 const sorted = (values: string[]) => [...values].sort();
 
-for (const target of storeTargets) {
+/** Retrying a command whose target a crash already committed: refused cleanly, then --force. */
+async function expectRefusedExisting(ws: Workspace, args: string[], file: string): Promise<void> {
+  const bytes = await readFile(file);
+  const refused = await ws.run(args);
+  expect(refused.code, describeResult(refused)).toBe(1);
+  expect(refused.signal).toBeNull();
+  expect(refused.stderr).toMatch(/^error EEXIST: .*already exists/m);
+  expect((await readFile(file)).equals(bytes), `${file} changed by a refused retry`).toBe(true);
+}
+
+function backupSuites(target: StoreTarget): void {
   const store = target.name;
 
-  /** Retrying a command whose target a crash already committed: refused cleanly, then --force. */
-  async function expectRefusedExisting(ws: Workspace, args: string[], file: string): Promise<void> {
-    const bytes = await readFile(file);
-    const refused = await ws.run(args);
-    expect(refused.code, describeResult(refused)).toBe(1);
-    expect(refused.signal).toBeNull();
-    expect(refused.stderr).toMatch(/^error EEXIST: .*already exists/m);
-    expect((await readFile(file)).equals(bytes), `${file} changed by a refused retry`).toBe(true);
-  }
-
-  // ---------------------------------------------------------------------------------------
   for (const force of [false, true]) {
     const operation = force ? 'backup --force' : 'backup';
     const steps: readonly string[] = force ? FORCE_BACKUP_STEPS : BACKUP_STEPS;
@@ -148,8 +147,11 @@ for (const target of storeTargets) {
       }
     });
   }
+}
 
-  // ---------------------------------------------------------------------------------------
+function generateSuite(target: StoreTarget): void {
+  const store = target.name;
+
   describe.concurrent(`${store}: generate --backup`, () => {
     let ws: Workspace;
     /** The vault's keyring after the last step that passed; unset after a failure (then read it). */
@@ -218,8 +220,11 @@ for (const target of storeTargets) {
       });
     }
   });
+}
 
-  // ---------------------------------------------------------------------------------------
+function restoreOntoVaultSuite(target: StoreTarget): void {
+  const store = target.name;
+
   describe.concurrent(`${store}: restore --force onto the vault`, () => {
     let ws: Workspace;
     beforeAll(async () => {
@@ -274,8 +279,11 @@ for (const target of storeTargets) {
       });
     }
   });
+}
 
-  // ---------------------------------------------------------------------------------------
+function restoreOntoEmptyHomeSuite(target: StoreTarget): void {
+  const store = target.name;
+
   describe.concurrent(`${store}: restore onto an empty home`, () => {
     let source: Workspace;
     beforeAll(async () => {
@@ -329,54 +337,64 @@ for (const target of storeTargets) {
   });
 }
 
-// -----------------------------------------------------------------------------------------
-// File writing does not depend on the store: one test, on the first target, checks sizes at
-// every step while the bytes are being written, synced and checked, with and without --force.
-describe.concurrent('the target is never a partial file', () => {
-  const target = storeTargets[0]!;
-  let ws: Workspace;
-  beforeAll(async () => {
-    ws = await createWorkspace(target);
-  });
-  afterAll(async () => {
-    await ws?.cleanup();
-  });
+/**
+ * File writing does not depend on the store: one test, on the first target, checks sizes at
+ * every step while the bytes are being written, synced and checked, with and without --force.
+ */
+function partialFileSuite(): void {
+  describe.concurrent('the target is never a partial file', () => {
+    const target = storeTargets[0]!;
+    let ws: Workspace;
+    beforeAll(async () => {
+      ws = await createWorkspace(target);
+    });
+    afterAll(async () => {
+      await ws?.cleanup();
+    });
 
-  const writing = ['backup:temp-created', 'backup:temp-written', 'backup:temp-synced', 'backup:verified'];
-  it('a crash while writing leaves the target absent or complete, never partial', { timeout: STEP_TIMEOUT }, async () => {
-    const full = ws.oldBytes.length;
-    expect(full).toBeGreaterThan(0);
-    for (const force of [false, true]) {
-      for (const step of writing) {
-        const name = `size-${force ? 'replace' : 'new'}-${slug(step)}.bak`;
-        const file = join(ws.dir, name);
-        if (force) await copyFile(ws.oldBak, file);
-        const before = await listDir(ws.dir);
-        expectKilledAt(
-          await ws.run(['secret', 'backup', file, '--password-file', ws.passwordFile, ...(force ? ['--force'] : [])], { crashAt: step }),
-          step,
-        );
-        const size = await sizeOf(file);
-        // Never a partial or an empty target: absent, or the complete earlier file.
-        expect(size, `${name}: ${String(size)} bytes after a crash at ${step}`).toBe(force ? full : undefined);
-        if (force) expect((await readFile(file)).equals(ws.oldBytes)).toBe(true);
-        // Only the temp file may be incomplete (empty right after creation); report what was left.
-        const temps = newTempFiles(before, await listDir(ws.dir), name);
-        expect(temps.length).toBeLessThanOrEqual(1);
-        for (const [temp, tempSize] of temps) {
-          expect(basename(temp)).not.toBe(name);
-          expect(tempSize).toBe(step === 'backup:temp-created' ? 0 : full);
+    const writing = ['backup:temp-created', 'backup:temp-written', 'backup:temp-synced', 'backup:verified'];
+    it('a crash while writing leaves the target absent or complete, never partial', { timeout: STEP_TIMEOUT }, async () => {
+      const full = ws.oldBytes.length;
+      expect(full).toBeGreaterThan(0);
+      for (const force of [false, true]) {
+        for (const step of writing) {
+          const name = `size-${force ? 'replace' : 'new'}-${slug(step)}.bak`;
+          const file = join(ws.dir, name);
+          if (force) await copyFile(ws.oldBak, file);
+          const before = await listDir(ws.dir);
+          expectKilledAt(
+            await ws.run(['secret', 'backup', file, '--password-file', ws.passwordFile, ...(force ? ['--force'] : [])], { crashAt: step }),
+            step,
+          );
+          const size = await sizeOf(file);
+          // Never a partial or an empty target: absent, or the complete earlier file.
+          expect(size, `${name}: ${String(size)} bytes after a crash at ${step}`).toBe(force ? full : undefined);
+          if (force) expect((await readFile(file)).equals(ws.oldBytes)).toBe(true);
+          // Only the run's one temp file may be incomplete; it is reported in the matrix, not judged.
+          const temps = newTempFiles(before, await listDir(ws.dir), name);
+          expect(temps.length).toBeLessThanOrEqual(1);
+          for (const [temp, tempSize] of temps) {
+            expect(basename(temp)).not.toBe(name);
+            expect(tempSize).toBeLessThanOrEqual(full);
+          }
+          await ws.checkOldBackup();
+          records.push({
+            store: target.name,
+            operation: `sizes${force ? ' --force' : ''}`,
+            step,
+            outcome: `target ${size === undefined ? 'absent' : `${size} B`}`,
+            leftovers: temps,
+            ms: 0,
+          });
         }
-        await ws.checkOldBackup();
-        records.push({
-          store: target.name,
-          operation: `sizes${force ? ' --force' : ''}`,
-          step,
-          outcome: `target ${size === undefined ? 'absent' : `${size} B`}`,
-          leftovers: temps,
-          ms: 0,
-        });
       }
-    }
+    });
   });
-});
+}
+
+// The longest chains first: vitest starts concurrent suites in this order (at most 5 at once).
+for (const target of storeTargets) generateSuite(target);
+for (const target of storeTargets) backupSuites(target);
+for (const target of storeTargets) restoreOntoVaultSuite(target);
+partialFileSuite();
+for (const target of storeTargets) restoreOntoEmptyHomeSuite(target);

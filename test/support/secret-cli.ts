@@ -4,7 +4,6 @@
  */
 import { chmod, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { expect } from 'vitest';
 import type { CliResult, RunOptions, TestVault } from './cli.js';
 
 /** A password the policy accepts. */
@@ -60,18 +59,4 @@ export async function secretStatus(vault: TestVault, options: RunOptions = {}): 
 export async function listEvents(vault: TestVault, options: RunOptions = {}): Promise<VaultEvent[]> {
   const result = expectSuccess(await vault.tessera(['events', '--json'], options), 'tessera events');
   return JSON.parse(result.stdout) as VaultEvent[];
-}
-
-/** The newest event `id` whose "File Name" is `file`; fails when there is none. */
-export function lastEventFor(events: VaultEvent[], id: number, file: string): VaultEvent {
-  const matching = events.filter((event) => event.id === id && event.params['File Name'] === file);
-  expect(matching, `event ${id} for ${file}`).not.toHaveLength(0);
-  return matching[matching.length - 1]!;
-}
-
-/** The newest event `id` whose message mentions `text`; fails when there is none. */
-export function lastEventMentioning(events: VaultEvent[], id: number, text: string): VaultEvent {
-  const matching = events.filter((event) => event.id === id && event.message.includes(text));
-  expect(matching, `event ${id} mentioning ${text}`).not.toHaveLength(0);
-  return matching[matching.length - 1]!;
 }
