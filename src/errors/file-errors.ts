@@ -24,6 +24,11 @@ const PATH_MAX = 4096;
  */
 export function explainFileError(error: unknown, context: Context): TesseraError {
   if (error instanceof TesseraError) return error;
+  if (!isFileSystemError(error)) {
+    // Not about the file (a database outage, a bug): say so rather than blame the path.
+    const detail = error instanceof Error ? error.message : String(error);
+    return new TesseraError('INTERNAL', `an unexpected failure, not about ${context.path}: ${detail}`, { status: 500, cause: error });
+  }
   const code = systemCode(error);
   const message = describe(code, context);
   if (isErrorCode(code)) {
@@ -31,6 +36,14 @@ export function explainFileError(error: unknown, context: Context): TesseraError
     return new TesseraError(code, message, { status: entry.status, eventId: entry.event, cause: error });
   }
   return new TesseraError(code, message, { status: 500, cause: error });
+}
+
+const FILE_SYSCALLS = new Set(['open', 'read', 'write', 'close', 'fsync', 'rename', 'link', 'unlink', 'lstat', 'stat', 'access', 'mkdir', 'scandir']);
+
+/** Errors raised by a file operation: Node's fs errors name their syscall; ours say 'check'. */
+function isFileSystemError(error: unknown): boolean {
+  const syscall = (error as { syscall?: unknown } | null)?.syscall;
+  return typeof syscall === 'string' && (FILE_SYSCALLS.has(syscall) || syscall === 'check');
 }
 
 function systemCode(error: unknown): string {
