@@ -1,0 +1,156 @@
+/**
+ * The store's contract for the SSO vault proper: affiliate applications, their data keys,
+ * mappings, encrypted credential fields, the config store, redeemed tickets and global info.
+ * As everywhere in `store/`, ciphertexts are opaque bytes: encryption happens in `vault/`.
+ */
+import type { KeyringUpdate, VaultRecord } from './types.js';
+
+export type ApplicationType = 'individual' | 'group' | 'hostGroup' | 'configStore';
+
+export interface FieldDefinition {
+  /** 0 is the external user id (never masked); credential fields are 1..n. */
+  ordinal: number;
+  label: string;
+  masked: boolean;
+  /** ENTSSO's password-sync flag, kept for round trips. */
+  sync: boolean;
+}
+
+/** ENTSSO's application flags, by their XML attribute names. */
+export interface ApplicationFlags {
+  enableApp: boolean;
+  groupApp: boolean;
+  configStoreApp: boolean;
+  hostInitiatedSSO: boolean;
+  windowsInitiatedSSO: boolean;
+  validatePassword: boolean;
+  allowTickets: boolean;
+  validateTickets: boolean;
+  timeoutTickets: boolean;
+  allowLocalAccounts: boolean;
+  adminAccountSame: boolean;
+  disableCredCache: boolean;
+}
+
+export interface ApplicationRecord {
+  /** Stable id (UUID): ciphertexts are bound to it, never to the name. */
+  id: string;
+  /** As created (case kept); unique case-insensitively. */
+  name: string;
+  type: ApplicationType;
+  description: string;
+  contact: string;
+  /** Application users accounts (usually groups), in the order given: group apps match the first. */
+  userAccounts: string[];
+  adminAccounts: string[];
+  /** Host group applications: the one enterprise account every external account maps to. */
+  windowsAccount: string | null;
+  fields: FieldDefinition[];
+  flags: ApplicationFlags;
+  /** Per-application ticket lifetime in minutes (1..525,600), or null for the system's. */
+  ticketTimeoutMinutes: number | null;
+  createdAt: string;
+  updatedAt: string;
+  /** Bumped by every update; writers compare-and-swap on it. */
+  version: number;
+}
+
+export type NewApplication = Omit<ApplicationRecord, 'version' | 'updatedAt'>;
+export type ApplicationUpdate = Partial<
+  Pick<ApplicationRecord, 'description' | 'contact' | 'userAccounts' | 'adminAccounts' | 'windowsAccount' | 'fields' | 'flags' | 'ticketTimeoutMinutes'>
+> & { updatedAt: string };
+
+/** An application data key, wrapped by a master secret. */
+export interface DataKeyRecord {
+  applicationId: string;
+  version: number;
+  /** The master secret that wraps it. */
+  msid: string;
+  wrapped: Buffer;
+  createdAt: string;
+}
+
+export interface MappingRecord {
+  id: string;
+  applicationId: string;
+  /** Enterprise account (`DOMAIN\user`, `user@domain`, or a group for group applications), case kept. */
+  account: string;
+  externalUser: string;
+  enabled: boolean;
+  /** True once credentials were set. */
+  hasCredentials: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type NewMapping = Omit<MappingRecord, 'enabled' | 'hasCredentials' | 'updatedAt'>;
+
+/** One encrypted field value (a credential field or a config value). */
+export interface SealedField {
+  ordinal: number;
+  ciphertext: Buffer;
+}
+
+export interface GlobalInfo {
+  ssoAdminAccounts: string[];
+  affiliateAdminAccounts: string[];
+  /** System-wide ticket switches; an application cannot loosen them. */
+  ticketsAllowed: boolean;
+  ticketsValidate: boolean;
+  ticketTimeoutMinutes: number;
+  credCacheTimeoutMinutes: number;
+  secretServer: string;
+  auditDeletedApps: number;
+  auditDeletedMappings: number;
+  auditCredentialLookups: number;
+}
+
+export interface VaultStore {
+  getGlobalInfo(): Promise<GlobalInfo>;
+  updateGlobalInfo(patch: Partial<GlobalInfo>): Promise<GlobalInfo>;
+
+  /** Fails with APP_EXISTS when the name is taken, compared case-insensitively. */
+  createApplication(application: NewApplication, firstKey: DataKeyRecord): Promise<ApplicationRecord>;
+  /** By name, case-insensitively. */
+  getApplication(name: string): Promise<ApplicationRecord | undefined>;
+  getApplicationById(id: string): Promise<ApplicationRecord | undefined>;
+  listApplications(): Promise<ApplicationRecord[]>;
+  /** Compare-and-swap on version: APP_CHANGED when another writer got there first, NO_APP when gone. */
+  updateApplication(id: string, expectedVersion: number, update: ApplicationUpdate): Promise<ApplicationRecord>;
+  /** Deletes the application with its data keys, mappings, credentials and config entries. */
+  deleteApplication(id: string): Promise<boolean>;
+
+  /**
+   * Master secret rotation: swaps the keyring (compare-and-swap on its generation, as
+   * Store.updateKeyring) and replaces every data key's wrapping, in one transaction.
+   */
+  rotateKeyring(expectedGeneration: number, update: KeyringUpdate, rewrapped: DataKeyRecord[]): Promise<VaultRecord>;
+
+  /** The newest data key of an application, and a given version. */
+  getDataKey(applicationId: string, version?: number): Promise<DataKeyRecord | undefined>;
+  listDataKeys(): Promise<DataKeyRecord[]>;
+
+  /**
+   * Fails with MAPPING_EXISTS when the application already maps this account, or (except for
+   * host group applications) this external user.
+   */
+  createMapping(mapping: NewMapping): Promise<MappingRecord>;
+  getMapping(applicationId: string, account: string): Promise<MappingRecord | undefined>;
+  getMappingByExternalUser(applicationId: string, externalUser: string): Promise<MappingRecord | undefined>;
+  listMappings(filter: { applicationId?: string; account?: string }): Promise<MappingRecord[]>;
+  setMappingEnabled(id: string, enabled: boolean, updatedAt: string): Promise<MappingRecord | undefined>;
+  deleteMapping(id: string): Promise<boolean>;
+
+  /** Replaces a mapping's credential fields and enables it, in one transaction. */
+  setCredentials(mappingId: string, fields: SealedField[], updatedAt: string): Promise<void>;
+  getCredentials(mappingId: string): Promise<SealedField[]>;
+
+  /** Writes the given fields of one config entry (others keep their value). */
+  setConfig(applicationId: string, identifier: string, fields: SealedField[], updatedAt: string): Promise<void>;
+  /** Undefined when the identifier has no entry. */
+  getConfig(applicationId: string, identifier: string): Promise<SealedField[] | undefined>;
+  deleteConfig(applicationId: string, identifier: string): Promise<boolean>;
+
+  /** Records a ticket as redeemed; false when it already was (exactly one caller wins). */
+  redeemTicket(ticketId: string, expiresAt: string): Promise<boolean>;
+}
