@@ -17,13 +17,17 @@ import { arch, cpus, loadavg, platform, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { runKeyringBench } from './keyring-bench.js';
+import { cpuSnapshot, othersShare } from './machine.js';
 import { SUBJECTS, runServiceBench } from './service-bench.js';
 import { envInt, round, table } from './stats.js';
 
 const TARGET_RATIO = 1.2;
+/** Above this share of CPU time used by other processes, the run is flagged as noisy. */
+const BUSY_SHARE = 0.1;
 
 async function main(): Promise<void> {
   const started = performance.now();
+  const cpuBefore = cpuSnapshot();
   // As the CLI does: everything created in the vault's home is for this user only.
   process.umask(0o077);
   const base = process.env.BENCH_DIR || tmpdir();
@@ -108,10 +112,14 @@ async function main(): Promise<void> {
     console.log('   ratio: (seal + unseal) / (GCM encrypt + GCM decrypt), medians.');
 
     const seconds = (performance.now() - started) / 1000;
-    const loadAfter = loadavg()[0]!;
-    console.log(`\ntotal ${seconds.toFixed(1)} s; 1-minute load average ${loadAfter.toFixed(2)}`);
-    if (Math.max(loadBefore, loadAfter) > cpu.length * 0.75) {
-      console.log(`warning: the machine was busy (load above ${cpu.length * 0.75} on ${cpu.length} CPUs); these numbers are noisy, rerun when idle`);
+    const others = othersShare(cpuBefore, cpuSnapshot());
+    console.log(
+      `\ntotal ${seconds.toFixed(1)} s; other processes used ` +
+        (others === undefined ? 'an unknown share' : `${(others * 100).toFixed(1)}%`) +
+        ` of the ${cpu.length} CPUs meanwhile`,
+    );
+    if (others !== undefined && others > BUSY_SHARE) {
+      console.log(`warning: the machine was busy (over ${BUSY_SHARE * 100}% used by others); these numbers are noisy, rerun when idle`);
     }
 
     const ms = (subject: (typeof SUBJECTS)[number]) => {
@@ -136,7 +144,8 @@ async function main(): Promise<void> {
       platform: `${platform()}/${arch()}`,
       cpus: cpu.length,
       cpuModel: cpu[0]?.model ?? null,
-      loadAverage: { before: round(loadBefore, 2), after: round(loadAfter, 2) },
+      loadAverageBefore: round(loadBefore, 2),
+      othersCpuShare: others === undefined ? null : round(others),
       targetRatio: TARGET_RATIO,
       service: {
         kdf: service.kdf,

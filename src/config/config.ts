@@ -28,7 +28,7 @@ export const ENVIRONMENT = {
   TESSERA_DATABASE_SCHEMA: 'PostgreSQL schema to use (created if missing). Default: the server\'s search_path.',
   TESSERA_SEAL_KEY_FILE: 'Seal key file. Default <home>/seal.key.',
   TESSERA_LOG_FILE: 'JSON log file, or "-" for standard error. Default <home>/tessera.log.',
-  TESSERA_BACKUP_KDF: 'Argon2id parameters for new backups, e.g. "memoryKiB=65536,iterations=3,parallelism=4".',
+  TESSERA_BACKUP_KDF: 'Argon2id parameters for new backups, e.g. "memoryKiB=262144,iterations=4,parallelism=4".',
   TESSERA_TEST_CRASH_AT: 'Testing only: kill the process with SIGKILL at the named step.',
 } as const;
 
