@@ -41,6 +41,8 @@ export const secretActions = {
     );
     if (result.newSealKey) {
       process.stdout.write(`A new seal key was created at ${context.config.sealKeyFile}: copy it to every other node of this vault.\n`);
+    } else if (result.createdVault) {
+      process.stdout.write(`The vault is sealed with the existing key ${context.config.sealKeyFile}: every other node of this vault needs the same file.\n`);
     }
   },
 

@@ -61,6 +61,10 @@ export async function generateSecret(deps: SecretServiceDeps, target: BackupTarg
     rotated = rotateKeyring(opened.keyring, generateMasterSecret(principal.name, deps.now()));
     await writeVerifiedBackup(deps, rotated, target, principal);
     deps.step?.('generate:backup-written');
+    // Recorded before the commit, so a crash right after it never shows the new secret as unbacked;
+    // if the commit fails, the record covers no current secret and is harmless.
+    const result = { ...resultOf(target.file, rotated), trackingId };
+    await recordWrittenBackup(deps, result, principal);
     stage = 'commit';
     await deps.store.updateKeyring(opened.vault.generation, {
       vaultId: rotated.vaultId,
@@ -70,8 +74,6 @@ export async function generateSecret(deps: SecretServiceDeps, target: BackupTarg
       updatedAt: deps.now().toISOString(),
     });
     deps.step?.('generate:committed');
-    const result = { ...resultOf(target.file, rotated), trackingId };
-    await recordWrittenBackup(deps, result, principal);
     await deps.events.emit(
       10525,
       { MSID: rotated.current.msid, 'Client User': principal.name, 'Client Computer': deps.computerName, 'Tracking ID': trackingId },

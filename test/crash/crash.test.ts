@@ -3,7 +3,10 @@
  * step of `secret backup` (new file and --force), `secret generate --backup` and
  * `secret restore` (onto the vault, and onto an empty home), on SQLite and PostgreSQL.
  * After each crash: no partial target, old.bak untouched, the vault reads as before (or as
- * after, once past the commit point), and a normal retry succeeds.
+ * after, once past the commit point), and a normal retry succeeds. Where the crash left a
+ * complete new target, the same command is refused (EEXIST, file untouched; checked at the
+ * link step) and the retry adds --force. Temp files left beside the target are listed in the
+ * crash matrix printed at the end; they must never be named like the target.
  *
  * Speed: each (store, operation) group reuses one vault across its steps, running them in
  * order; the groups run concurrently (each has its own home, database/schema and directory).
@@ -273,7 +276,7 @@ function restoreOntoVaultSuite(target: StoreTarget): void {
           operation: 'restore --force (vault)',
           step,
           outcome: committed ? "old.bak's MSID current" : 'vault unchanged',
-          leftovers: [],
+          leftovers: null,
           ms: Date.now() - started,
         });
       });
@@ -326,7 +329,7 @@ function restoreOntoEmptyHomeSuite(target: StoreTarget): void {
             operation: 'restore (empty home)',
             step,
             outcome: committed ? 'vault restored' : 'no vault',
-            leftovers: [],
+            leftovers: null,
             ms: Date.now() - started,
           });
         } finally {

@@ -203,7 +203,8 @@ export interface CrashRecord {
   step: string;
   /** What was expected and checked afterwards. */
   outcome: string;
-  leftovers: Array<[string, number]>;
+  /** Temp files the crash left beside the target (null: the operation writes no file). */
+  leftovers: Array<[string, number]> | null;
   ms: number;
 }
 
@@ -218,8 +219,12 @@ export function formatMatrix(records: CrashRecord[]): string {
         r.operation.padEnd(w[1]!),
         r.step.padEnd(w[2]!),
         r.outcome.padEnd(w[3]!),
-        r.leftovers.length === 0 ? 'no temp left' : `temp left: ${r.leftovers.map(([name, size]) => `${name} (${size} B)`).join(', ')}`,
-        `${r.ms} ms`,
+        r.leftovers === null
+          ? '-'
+          : r.leftovers.length === 0
+            ? 'no temp left'
+            : `temp left: ${r.leftovers.map(([name, size]) => `${name} (${size} B)`).join(', ')}`,
+        r.ms ? `${r.ms} ms` : '',
       ].join('  '),
     )
     .join('\n');
