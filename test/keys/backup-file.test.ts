@@ -38,6 +38,18 @@ async function restoreOutcome(candidate: Buffer, password = PASSWORD): Promise<s
   }
 }
 
+/** Rewrites the clear header as an attacker would, recomputing the (unkeyed) checksum. */
+function forgeHeader(original: Buffer, change: (header: { kdf: { memoryKiB: number }; reminder: string | null }) => void): Buffer {
+  const headerLength = original.readUInt32BE(10);
+  const header = JSON.parse(original.subarray(14, 14 + headerLength).toString('utf8'));
+  change(header);
+  const headerBytes = Buffer.from(JSON.stringify(header));
+  const prefix = Buffer.from(original.subarray(0, 14));
+  prefix.writeUInt32BE(headerBytes.length, 10);
+  const checksummed = Buffer.concat([prefix, headerBytes]);
+  return Buffer.concat([checksummed, createHash('sha256').update(checksummed).digest(), original.subarray(14 + headerLength + 32)]);
+}
+
 beforeAll(async () => {
   keyring = rotateKeyring(newKeyring('vault-1', generateMasterSecret('HOST\\alice', now)), generateMasterSecret('HOST\\alice', now));
   bytes = await writeBackup(keyring);
@@ -108,26 +120,12 @@ describe('backup file', () => {
   });
 
   it('refuses a forged header asking for absurd key-derivation cost before deriving anything', async () => {
-    const headerLength = bytes.readUInt32BE(10);
-    const header = JSON.parse(bytes.subarray(14, 14 + headerLength).toString('utf8'));
-    header.kdf.memoryKiB = 64 * 1024 * 1024; // 64 GiB
-    const headerBytes = Buffer.from(JSON.stringify(header));
-    const prefix = Buffer.from(bytes.subarray(0, 14));
-    prefix.writeUInt32BE(headerBytes.length, 10);
-    const checksummed = Buffer.concat([prefix, headerBytes]);
-    const forged = Buffer.concat([checksummed, createHash('sha256').update(checksummed).digest(), bytes.subarray(14 + headerLength + 32)]);
+    const forged = forgeHeader(bytes, (header) => (header.kdf.memoryKiB = 64 * 1024 * 1024)); // 64 GiB
     expect(await restoreOutcome(forged)).toBe('BACKUP_UNSAFE_PARAMETERS');
   });
 
   it('detects a reminder changed by someone who also fixed the checksum (the header is authenticated)', async () => {
-    const headerLength = bytes.readUInt32BE(10);
-    const header = JSON.parse(bytes.subarray(14, 14 + headerLength).toString('utf8'));
-    header.reminder = 'the password is hunter2';
-    const headerBytes = Buffer.from(JSON.stringify(header));
-    const prefix = Buffer.from(bytes.subarray(0, 14));
-    prefix.writeUInt32BE(headerBytes.length, 10);
-    const checksummed = Buffer.concat([prefix, headerBytes]);
-    const forged = Buffer.concat([checksummed, createHash('sha256').update(checksummed).digest(), bytes.subarray(14 + headerLength + 32)]);
+    const forged = forgeHeader(bytes, (header) => (header.reminder = 'the password is hunter2'));
     expect(await restoreOutcome(forged)).toBe('BACKUP_DAMAGED');
   });
 });
