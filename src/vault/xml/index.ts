@@ -1,0 +1,10 @@
+/**
+ * ENTSSO-compatible XML: affiliate applications (`ssomanage -createapps`), mappings
+ * (`-createmappings`) and global info (`-updatedb`), read with errors naming file, line and fix
+ * (XML_INVALID), and written back so that export then import gives the same definitions.
+ */
+export type { ApplicationDefinition, MappingDefinition } from './definitions.js';
+export { parseApplicationsXml } from './read-applications.js';
+export { applicationsToXml } from './write-applications.js';
+export { parseMappingsXml, mappingsToXml } from './mappings.js';
+export { parseGlobalInfoXml, globalInfoToXml } from './global-info.js';

@@ -1,0 +1,29 @@
+/**
+ * Rules that reading and writing share, so that every file Tessera writes reads back the same.
+ * Each returns what is wrong, or undefined.
+ */
+import { LIMITS } from '../application-rules.js';
+
+export const TICKET_MINUTES: Readonly<{ min: number; max: number }> = LIMITS.ticketMinutes;
+
+export function applicationNameProblem(name: string): string | undefined {
+  if (name === '') return 'the application name is empty';
+  if (/\s/.test(name)) {
+    return `the application name "${name}" has spaces, which ENTSSO forbids: write it without them, e.g. "${name.replace(/\s+/g, '')}"`;
+  }
+  return undefined;
+}
+
+/** What an account must be to survive `splitAccounts`. */
+export function accountProblem(account: string): string | undefined {
+  if (account.trim() === '') return 'an account name is empty';
+  if (/[;,]/.test(account)) return `the account "${account}" has a ";" or ",", which separate accounts in ENTSSO files`;
+  if (account.trim() !== account) return `the account "${account}" starts or ends with white space`;
+  return undefined;
+}
+
+export function ticketMinutesProblem(minutes: number): string | undefined {
+  const { min, max } = TICKET_MINUTES;
+  if (Number.isSafeInteger(minutes) && minutes >= min && minutes <= max) return undefined;
+  return `a ticket lifetime is a whole number of minutes from ${min} to ${max}, not ${minutes}`;
+}
