@@ -66,8 +66,40 @@ export const errorCatalog = {
   SQLITE_NO_WAL: { status: 500, summary: 'SQLite cannot use write-ahead logging on this file system.' },
   INVALID_QUERY: { status: 400, summary: 'A query to the store has an invalid argument (e.g. a negative limit).' },
 
+  // Affiliate applications, access and tickets (the vault).
+  // NO_APP is here (not with the store's codes) because authorization answers with it too.
+  NO_APP: { status: 404, event: 10756, summary: 'No affiliate application has that name, or the caller may not see it.' },
+  NO_MAPPING: { status: 404, event: 10757, summary: 'The account has no mapping for the application.' },
+  APP_EXISTS: { status: 409, event: 10752, summary: 'An affiliate application with that name (ignoring case) already exists.' },
+  APP_CHANGED: { status: 409, summary: 'Another writer changed the application at the same time.' },
+  // One event for both sides; ENTSSO also logs the side as 11045 (account) or 11046 (external user).
+  MAPPING_EXISTS: { status: 409, event: 10753, summary: 'The application already maps that account, or that external user.' },
+  APP_NAME_INVALID: { status: 400, summary: 'The application name is empty, too long, or has spaces or slashes.' },
+  APP_INVALID: { status: 400, summary: 'The application definition breaks a rule (fields, accounts, host group account).' },
+  APP_INVALID_FLAGS: { status: 400, event: 10782, summary: 'The application flags conflict with each other or with its type.' },
+  APP_INCOMPLETE_FIELDS: { status: 400, event: 10769, summary: 'The application fields are not numbered 0..n-1, so it cannot be created or enabled.' },
+  APP_IMMUTABLE: { status: 409, event: 10566, summary: 'An update tried to change the name, type, fields or a creation-only flag.' },
+  APP_DISABLED: { status: 409, event: 10755, summary: 'The application is disabled.' },
+  ACCOUNT_INVALID: { status: 400, event: 10776, summary: 'An account name is not DOMAIN\\name or name@domain, or is a built-in account.' },
+  ACCESS_DENIED: { status: 403, event: 10842, summary: 'The caller may see the application but not do this to it.' },
+  FIELD_TOO_LONG: { status: 400, summary: 'A text, credential field or config value is longer than allowed.' },
+  FIELD_COUNT: { status: 400, summary: 'Credentials or config values do not match the application fields.' },
+  MAPPING_DISABLED: { status: 409, event: 10764, summary: 'The mapping is disabled.' },
+  NO_CREDENTIALS: { status: 404, event: 10765, summary: 'The mapping has no credentials yet.' },
+  NO_CONFIG: { status: 404, event: 10757, summary: 'The config store has no entry under that identifier.' },
+  HOST_SSO_NOT_ENABLED: { status: 409, event: 10809, summary: 'Host-initiated SSO is not enabled for the application.' },
+  HOST_CREDENTIALS_INVALID: { status: 403, event: 10810, summary: 'The password presented by the external user does not match the stored one.' },
+  TICKETS_NOT_ALLOWED: { status: 409, event: 10539, summary: 'Tickets are not allowed for the system or the application.' },
+  TICKET_TIMEOUT_INVALID: { status: 400, event: 10614, summary: 'A ticket lifetime is outside 1 to 525,600 minutes.' },
+  TICKET_MALFORMED: { status: 400, event: 10593, summary: 'The text given is not a Tessera ticket.' },
+  TICKET_INVALID: { status: 400, event: 10592, summary: 'The ticket was not issued by this vault or was altered.' },
+  TICKET_EXPIRED: { status: 409, event: 10790, summary: 'The ticket lifetime has passed.' },
+  TICKET_REDEEMED: { status: 409, summary: 'The ticket was already redeemed: tickets are single use.' },
+  TICKET_ISSUER_MISMATCH: { status: 403, event: 10594, summary: 'Validate-and-redeem: the sender is not who the ticket was issued to.' },
+
   // Input and configuration.
   INVALID_ARGUMENT: { status: 400, summary: 'A command-line argument or setting is not valid.' },
+  XML_INVALID: { status: 400, summary: 'An ENTSSO XML file (applications, mappings, global info) is not well-formed or breaks a rule of the format.' },
   INTERNAL: { status: 500, summary: 'An unexpected failure; the log has the details.' },
 } as const satisfies Record<string, ErrorEntry>;
 

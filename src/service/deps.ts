@@ -6,6 +6,10 @@ import type { Store } from '../store/index.js';
 export interface Principal {
   /** `HOST\user` for a local user, `DOMAIN\user` or `user@domain` later. */
   readonly name: string;
+  /** Groups the caller belongs to (`DOMAIN\group`), as its authenticator vouches. */
+  readonly groups?: readonly string[];
+  /** The administrator at the server's own console: an SSO Administrator by definition. */
+  readonly localAdministrator?: boolean;
 }
 
 /** Where the seal key comes from; a key file today, other seals later (ROADMAP 3). */
@@ -21,7 +25,7 @@ export interface SealSource {
 export type EventSink = Pick<ReturnType<typeof createEventEmitter>, 'emit'>;
 
 export interface SecretServiceDeps {
-  store: Pick<Store, 'location' | 'getVault' | 'createVault' | 'updateKeyring' | 'recordBackup' | 'listBackups' | 'listEvents'>;
+  store: Pick<Store, 'location' | 'getVault' | 'createVault' | 'updateKeyring' | 'rotateKeyring' | 'listDataKeys' | 'recordBackup' | 'listBackups' | 'listEvents'>;
   events: EventSink;
   seal: SealSource;
   /** Argon2id parameters for new backup files. */

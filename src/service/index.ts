@@ -30,3 +30,9 @@ export function createSecretService(deps: SecretServiceDeps) {
 }
 
 export type SecretService = ReturnType<typeof createSecretService>;
+export { createVaultService, type VaultService } from './vault-service.js';
+export type { VaultServiceDeps } from './vault-context.js';
+export type { ApplicationChanges } from './applications.js';
+export type { Credentials } from './lookup.js';
+export type { IssuedTicket } from './tickets.js';
+export type { ConfigValues } from './config-store.js';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { explainFileError, withMessage } from '../errors/index.js';
 import { type Keyring, allSecrets, disposeKeyring, generateMasterSecret, rotateKeyring, sealKeyring } from '../keys/index.js';
+import { rewrapDataKey } from '../vault/index.js';
 import { type BackupTarget, precheckBackup, writeVerifiedBackup } from './backup-writer.js';
 import type { Principal, SecretServiceDeps } from './deps.js';
 import { osUserOf } from './principal.js';
@@ -66,13 +67,21 @@ export async function generateSecret(deps: SecretServiceDeps, target: BackupTarg
     const result = { ...resultOf(target.file, rotated), trackingId };
     await recordWrittenBackup(deps, result, principal);
     stage = 'commit';
-    await deps.store.updateKeyring(opened.vault.generation, {
-      vaultId: rotated.vaultId,
-      sealedKeyring: sealKeyring(opened.seal, rotated),
-      currentMsid: rotated.current.msid,
-      previousMsid: rotated.previous[0]?.msid ?? null,
-      updatedAt: deps.now().toISOString(),
-    });
+    // Re-wrap every application data key under the new secret, in the same transaction that
+    // swaps the keyring: O(applications), and credential ciphertexts stay as they are.
+    const keyring = rotated;
+    const rewrapped = (await deps.store.listDataKeys()).map((record) => rewrapDataKey(record, keyring, keyring.current));
+    await deps.store.rotateKeyring(
+      opened.vault.generation,
+      {
+        vaultId: rotated.vaultId,
+        sealedKeyring: sealKeyring(opened.seal, rotated),
+        currentMsid: rotated.current.msid,
+        previousMsid: rotated.previous[0]?.msid ?? null,
+        updatedAt: deps.now().toISOString(),
+      },
+      rewrapped,
+    );
     deps.step?.('generate:committed');
     await deps.events.emit(
       10525,

@@ -1,4 +1,7 @@
-/** The store: where the vault row, backup records and event log are kept. */
+/**
+ * The store: where the vault row, backup records and event log are kept, and the vault proper:
+ * applications, data keys, mappings, credentials, config entries, redeemed tickets, global info.
+ */
 export { openStore } from './open-store.js';
 export type {
   BackupRecord,
@@ -11,3 +14,17 @@ export type {
   StoredEvent,
   VaultRecord,
 } from './types.js';
+export type {
+  ApplicationFlags,
+  ApplicationRecord,
+  ApplicationType,
+  ApplicationUpdate,
+  DataKeyRecord,
+  FieldDefinition,
+  GlobalInfo,
+  MappingRecord,
+  NewApplication,
+  NewMapping,
+  SealedField,
+  VaultStore,
+} from './vault-types.js';

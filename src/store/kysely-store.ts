@@ -1,10 +1,16 @@
 /**
  * The Store over kysely: one implementation for SQLite and PostgreSQL. Every statement
- * here is portable SQL (INSERT ... ON CONFLICT, UPDATE ... RETURNING); the dialects
- * differ only in how they are opened and in column types (see migrations/).
+ * here and in queries/ is portable SQL (INSERT ... ON CONFLICT, UPDATE ... RETURNING); the
+ * dialects differ only in how they are opened and in column types (see migrations/).
  */
 import type { Kysely } from 'kysely';
 import { fail } from '../errors/index.js';
+import * as apps from './queries/applications.js';
+import * as config from './queries/config.js';
+import * as globalInfo from './queries/global-info.js';
+import { rotateKeyring, swapKeyring } from './queries/keyring.js';
+import * as mappings from './queries/mappings.js';
+import { redeemTicket } from './queries/tickets.js';
 import { backupFromRow, eventFromRow, vaultFromRow } from './rows.js';
 import type { Database } from './schema.js';
 import type {
@@ -18,6 +24,16 @@ import type {
   StoredEvent,
   VaultRecord,
 } from './types.js';
+import type {
+  ApplicationRecord,
+  ApplicationUpdate,
+  DataKeyRecord,
+  GlobalInfo,
+  MappingRecord,
+  NewApplication,
+  NewMapping,
+  SealedField,
+} from './vault-types.js';
 
 const SINGLETON = 1;
 
@@ -65,28 +81,8 @@ export class KyselyStore implements Store {
     return vaultFromRow(row);
   }
 
-  async updateKeyring(expectedGeneration: number, update: KeyringUpdate): Promise<VaultRecord> {
-    // One statement, so the check and the write cannot be split by another writer.
-    const row = await this.#db
-      .updateTable('vault')
-      .set((eb) => ({
-        vault_id: update.vaultId,
-        sealed_keyring: update.sealedKeyring,
-        current_msid: update.currentMsid,
-        previous_msid: update.previousMsid,
-        updated_at: update.updatedAt,
-        generation: eb('generation', '+', 1),
-      }))
-      .where('generation', '=', expectedGeneration)
-      .returningAll()
-      .executeTakeFirst();
-    if (row !== undefined) return vaultFromRow(row);
-    if ((await this.getVault()) === undefined) {
-      throw fail('NO_VAULT', `there is no vault in this database (${this.location})`);
-    }
-    throw fail('KEYRING_CHANGED', 'the keyring was changed by another writer since it was read: retry the operation',
-      { status: 409 },
-    );
+  updateKeyring(expectedGeneration: number, update: KeyringUpdate): Promise<VaultRecord> {
+    return swapKeyring(this.#db, this.location, expectedGeneration, update);
   }
 
   async recordBackup(record: BackupRecord): Promise<void> {
@@ -143,6 +139,100 @@ export class KyselyStore implements Store {
     // The newest N, handed back oldest first like the unlimited list.
     const newest = await select.orderBy('seq', 'desc').limit(query.limit).execute();
     return newest.reverse().map(eventFromRow);
+  }
+
+  // The vault proper (VaultStore): one module of queries per concept under queries/.
+
+  getGlobalInfo(): Promise<GlobalInfo> {
+    return globalInfo.getGlobalInfo(this.#db);
+  }
+
+  updateGlobalInfo(patch: Partial<GlobalInfo>): Promise<GlobalInfo> {
+    return globalInfo.updateGlobalInfo(this.#db, patch);
+  }
+
+  createApplication(application: NewApplication, firstKey: DataKeyRecord): Promise<ApplicationRecord> {
+    return apps.createApplication(this.#db, application, firstKey);
+  }
+
+  getApplication(name: string): Promise<ApplicationRecord | undefined> {
+    return apps.getApplication(this.#db, name);
+  }
+
+  getApplicationById(id: string): Promise<ApplicationRecord | undefined> {
+    return apps.getApplicationById(this.#db, id);
+  }
+
+  listApplications(): Promise<ApplicationRecord[]> {
+    return apps.listApplications(this.#db);
+  }
+
+  updateApplication(id: string, expectedVersion: number, update: ApplicationUpdate): Promise<ApplicationRecord> {
+    return apps.updateApplication(this.#db, id, expectedVersion, update);
+  }
+
+  deleteApplication(id: string): Promise<boolean> {
+    return apps.deleteApplication(this.#db, id);
+  }
+
+  rotateKeyring(expectedGeneration: number, update: KeyringUpdate, rewrapped: DataKeyRecord[]): Promise<VaultRecord> {
+    return rotateKeyring(this.#db, this.location, expectedGeneration, update, rewrapped);
+  }
+
+  getDataKey(applicationId: string, version?: number): Promise<DataKeyRecord | undefined> {
+    return apps.getDataKey(this.#db, applicationId, version);
+  }
+
+  listDataKeys(): Promise<DataKeyRecord[]> {
+    return apps.listDataKeys(this.#db);
+  }
+
+  createMapping(mapping: NewMapping): Promise<MappingRecord> {
+    return mappings.createMapping(this.#db, mapping);
+  }
+
+  getMapping(applicationId: string, account: string): Promise<MappingRecord | undefined> {
+    return mappings.getMapping(this.#db, applicationId, account);
+  }
+
+  getMappingByExternalUser(applicationId: string, externalUser: string): Promise<MappingRecord | undefined> {
+    return mappings.getMappingByExternalUser(this.#db, applicationId, externalUser);
+  }
+
+  listMappings(filter: { applicationId?: string; account?: string }): Promise<MappingRecord[]> {
+    return mappings.listMappings(this.#db, filter);
+  }
+
+  setMappingEnabled(id: string, enabled: boolean, updatedAt: string): Promise<MappingRecord | undefined> {
+    return mappings.setMappingEnabled(this.#db, id, enabled, updatedAt);
+  }
+
+  deleteMapping(id: string): Promise<boolean> {
+    return mappings.deleteMapping(this.#db, id);
+  }
+
+  setCredentials(mappingId: string, fields: SealedField[], updatedAt: string): Promise<void> {
+    return mappings.setCredentials(this.#db, mappingId, fields, updatedAt);
+  }
+
+  getCredentials(mappingId: string): Promise<SealedField[]> {
+    return mappings.getCredentials(this.#db, mappingId);
+  }
+
+  setConfig(applicationId: string, identifier: string, fields: SealedField[], updatedAt: string): Promise<void> {
+    return config.setConfig(this.#db, applicationId, identifier, fields, updatedAt);
+  }
+
+  getConfig(applicationId: string, identifier: string): Promise<SealedField[] | undefined> {
+    return config.getConfig(this.#db, applicationId, identifier);
+  }
+
+  deleteConfig(applicationId: string, identifier: string): Promise<boolean> {
+    return config.deleteConfig(this.#db, applicationId, identifier);
+  }
+
+  redeemTicket(ticketId: string, expiresAt: string): Promise<boolean> {
+    return redeemTicket(this.#db, ticketId, expiresAt);
   }
 
   close(): Promise<void> {

@@ -41,6 +41,6 @@ export function eventFromRow(row: Selectable<EventsTable>): StoredEvent {
 }
 
 /** Both drivers return a Buffer already; this guards the type if one ever returns a Uint8Array. */
-function toBuffer(bytes: Uint8Array): Buffer {
+export function toBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

@@ -44,10 +44,102 @@ export interface EventsTable {
   message: string;
 }
 
+/** Booleans are 0/1 integers on both backends: one column type, one conversion. */
+type Flag = number;
+
+export interface GlobalInfoTable {
+  /** Always 1, like vault.singleton. */
+  singleton: number;
+  /** JSON arrays of strings. */
+  sso_admin_accounts: string;
+  affiliate_admin_accounts: string;
+  tickets_allowed: Flag;
+  tickets_validate: Flag;
+  ticket_timeout_minutes: number;
+  cred_cache_timeout_minutes: number;
+  secret_server: string;
+  audit_deleted_apps: number;
+  audit_deleted_mappings: number;
+  audit_credential_lookups: number;
+}
+
+export interface ApplicationsTable {
+  id: string;
+  name: string;
+  /** name.toLowerCase(): the unique, case-insensitive lookup key. */
+  name_key: string;
+  type: 'individual' | 'group' | 'hostGroup' | 'configStore';
+  description: string;
+  contact: string;
+  /** JSON: string[], string[], FieldDefinition[], ApplicationFlags. */
+  user_accounts: string;
+  admin_accounts: string;
+  windows_account: string | null;
+  fields: string;
+  flags: string;
+  ticket_timeout_minutes: number | null;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+export interface DataKeysTable {
+  application_id: string;
+  version: number;
+  msid: string;
+  wrapped: Buffer;
+  created_at: string;
+}
+
+export interface MappingsTable {
+  id: string;
+  application_id: string;
+  account: string;
+  account_key: string;
+  /** account_key, or null in host group applications, whose mappings share one account. */
+  account_unique_key: string | null;
+  external_user: string;
+  /** Unique per application. */
+  external_key: string;
+  enabled: Flag;
+  has_credentials: Flag;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CredentialsTable {
+  mapping_id: string;
+  ordinal: number;
+  ciphertext: Buffer;
+}
+
+export interface ConfigEntriesTable {
+  application_id: string;
+  /** As first written (case kept). */
+  identifier: string;
+  identifier_key: string;
+  ordinal: number;
+  ciphertext: Buffer;
+  updated_at: string;
+}
+
+export interface RedeemedTicketsTable {
+  ticket_id: string;
+  expires_at: string;
+  redeemed_at: string;
+}
+
 export interface Database {
   vault: VaultTable;
   backups: BackupsTable;
   events: EventsTable;
+  global_info: GlobalInfoTable;
+  applications: ApplicationsTable;
+  data_keys: DataKeysTable;
+  mappings: MappingsTable;
+  credentials: CredentialsTable;
+  config_entries: ConfigEntriesTable;
+  redeemed_tickets: RedeemedTicketsTable;
 }
 
 /** Which SQL dialect a database speaks; migrations use it to pick column types. */

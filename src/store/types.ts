@@ -2,6 +2,7 @@
  * The store's public contract. `store/` knows nothing of cryptography: it keeps
  * opaque sealed bytes and plain facts. Every backend passes the same contract suite.
  */
+import type { VaultStore } from './vault-types.js';
 
 export type StoreConfig =
   | { kind: 'sqlite'; file: string }
@@ -75,7 +76,8 @@ export interface EventQuery {
   limit?: number;
 }
 
-export interface Store {
+/** The vault row, backups and events here; the vault proper (VaultStore) in vault-types.ts. */
+export interface Store extends VaultStore {
   readonly kind: StoreConfig['kind'];
   /** A human description without credentials, e.g. the SQLite path or postgres host/db. */
   readonly location: string;

@@ -131,10 +131,13 @@ export interface VaultStore {
   listDataKeys(): Promise<DataKeyRecord[]>;
 
   /**
-   * Fails with MAPPING_EXISTS when the application already maps this account, or (except for
-   * host group applications) this external user.
+   * Fails with MAPPING_EXISTS when the application already maps this external user, or
+   * (except for host group applications, whose mappings all share the one windowsAccount)
+   * this account; NO_APP when the application is gone. A new mapping is disabled and has no
+   * credentials until setCredentials.
    */
   createMapping(mapping: NewMapping): Promise<MappingRecord>;
+  /** By account, case-insensitively; for a host group application the oldest of its mappings. */
   getMapping(applicationId: string, account: string): Promise<MappingRecord | undefined>;
   getMappingByExternalUser(applicationId: string, externalUser: string): Promise<MappingRecord | undefined>;
   listMappings(filter: { applicationId?: string; account?: string }): Promise<MappingRecord[]>;

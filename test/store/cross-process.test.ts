@@ -3,11 +3,11 @@
  * migrations and createVault), then each makes 50 compare-and-swap keyring updates,
  * retrying on KEYRING_CHANGED. No update may be lost: the final generation is 1 + 100.
  */
-import { spawn } from 'node:child_process';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
 import { distUrl } from '../support/dist.js';
 import { storeTargets, type TestDatabase } from '../support/databases.js';
+import { runWorker } from './run-worker.js';
 
 const UPDATES_PER_PROCESS = 50;
 
@@ -57,24 +57,6 @@ interface WorkerResult {
   retries: number;
 }
 
-function runWorker(env: Record<string, string>): Promise<WorkerResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', WORKER], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code === 0) resolve(JSON.parse(stdout) as WorkerResult);
-      else reject(new Error(`worker exited with ${String(code)}: ${stderr}`));
-    });
-  });
-}
-
 let storeModule: string;
 
 beforeAll(() => {
@@ -97,7 +79,7 @@ describe.each(storeTargets)('two processes on one $name database', (target) => {
       // Far enough ahead for both children to boot and import the store first.
       START_AT: String(Date.now() + 1_500),
     };
-    const results = await Promise.all([runWorker(env), runWorker(env)]);
+    const results = await Promise.all([runWorker<WorkerResult>(WORKER, env), runWorker<WorkerResult>(WORKER, env)]);
 
     expect(results.filter((result) => result.created)).toHaveLength(1);
     const store = await openStore(database.config);

@@ -1,5 +1,14 @@
 /** Sample records for the store tests. */
-import type { KeyringUpdate, NewEvent, NewVault } from '../../src/store/index.js';
+import type {
+  ApplicationFlags,
+  DataKeyRecord,
+  KeyringUpdate,
+  NewApplication,
+  NewEvent,
+  NewMapping,
+  NewVault,
+  SealedField,
+} from '../../src/store/index.js';
 
 export function sampleVault(overrides: Partial<NewVault> = {}): NewVault {
   return {
@@ -34,4 +43,68 @@ export function sampleEvent(n: number, overrides: Partial<NewEvent> = {}): NewEv
     message: `event number ${n}`,
     ...overrides,
   };
+}
+
+export const ALL_FLAGS_OFF: ApplicationFlags = {
+  enableApp: false,
+  groupApp: false,
+  configStoreApp: false,
+  hostInitiatedSSO: false,
+  windowsInitiatedSSO: false,
+  validatePassword: false,
+  allowTickets: false,
+  validateTickets: false,
+  timeoutTickets: false,
+  allowLocalAccounts: false,
+  adminAccountSame: false,
+  disableCredCache: false,
+};
+
+/** An application named `name` with id `app-<name lower-cased>`. */
+export function sampleApplication(name: string, overrides: Partial<NewApplication> = {}): NewApplication {
+  return {
+    id: `app-${name.toLowerCase()}`,
+    name,
+    type: 'individual',
+    description: `the ${name} system: ünïcödé, "quotes", back\\slash`,
+    contact: 'ops@contoso.example',
+    userAccounts: ['CONTOSO\\Payroll Users', 'CONTOSO\\Ops'],
+    adminAccounts: ['CONTOSO\\Payroll Admins'],
+    windowsAccount: null,
+    fields: [
+      { ordinal: 0, label: 'User Id', masked: false, sync: false },
+      { ordinal: 1, label: 'Password', masked: true, sync: true },
+    ],
+    flags: { ...ALL_FLAGS_OFF, enableApp: true, windowsInitiatedSSO: true },
+    ticketTimeoutMinutes: null,
+    createdAt: '2024-05-01T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+export function sampleDataKey(applicationId: string, overrides: Partial<DataKeyRecord> = {}): DataKeyRecord {
+  return {
+    applicationId,
+    version: 1,
+    msid: 'msid-1',
+    wrapped: Buffer.from([0, 255, 1, 254, 0, 42]),
+    createdAt: '2024-05-01T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+export function sampleMapping(applicationId: string, account: string, externalUser: string, overrides: Partial<NewMapping> = {}): NewMapping {
+  return {
+    id: `map-${applicationId}-${account}-${externalUser}`,
+    applicationId,
+    account,
+    externalUser,
+    createdAt: '2024-05-02T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+/** A sealed field whose bytes include NUL and 0xFF. */
+export function sealed(ordinal: number, text: string): SealedField {
+  return { ordinal, ciphertext: Buffer.concat([Buffer.from([0, 255]), Buffer.from(text)]) };
 }

@@ -32,11 +32,18 @@ describe('postgres store', () => {
         'select table_name from information_schema.tables where table_schema = $1 order by table_name',
         [schema],
       );
-      expect(rows.map((row) => row.table_name)).toEqual([
+      expect(rows.map((row) => row.table_name).sort()).toEqual([
+        'applications',
         'backups',
+        'config_entries',
+        'credentials',
+        'data_keys',
         'events',
+        'global_info',
         'kysely_migration',
         'kysely_migration_lock',
+        'mappings',
+        'redeemed_tickets',
         'vault',
       ]);
     } finally {

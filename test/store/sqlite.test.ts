@@ -56,4 +56,20 @@ describe('sqlite store', () => {
       await db.destroy();
     }
   });
+
+  it('purges redeemed tickets a day after they expired', async () => {
+    const store = await openStore({ kind: 'sqlite', file });
+    const { db } = await openSqlite(file);
+    try {
+      const old = { ticket_id: 'old', expires_at: '2001-01-01T00:00:00.000Z', redeemed_at: '2001-01-01T00:00:00.000Z' };
+      const recent = { ...old, ticket_id: 'recent', expires_at: new Date(Date.now() - 3_600_000).toISOString() };
+      await db.insertInto('redeemed_tickets').values([old, recent]).execute();
+      expect(await store.redeemTicket('new', new Date(Date.now() + 60_000).toISOString())).toBe(true);
+      const left = await db.selectFrom('redeemed_tickets').select('ticket_id').orderBy('ticket_id').execute();
+      expect(left.map((row) => row.ticket_id)).toEqual(['new', 'recent']);
+    } finally {
+      await db.destroy();
+      await store.close();
+    }
+  });
 });

@@ -1,5 +1,5 @@
-/** The few column definitions the two dialects spell differently. */
-import type { ColumnDataType, ColumnDefinitionBuilder } from 'kysely';
+/** Column definitions shared by the migrations, and the few the two dialects spell differently. */
+import { sql, type ColumnDataType, type ColumnDefinitionBuilder } from 'kysely';
 import type { DialectKind } from '../schema.js';
 
 /** Opaque bytes: both drivers return a Buffer. */
@@ -20,4 +20,9 @@ export function autoKey(kind: DialectKind): (col: ColumnDefinitionBuilder) => Co
   return kind === 'postgres'
     ? (col) => col.primaryKey().generatedAlwaysAsIdentity()
     : (col) => col.primaryKey().autoIncrement();
+}
+
+/** A boolean as a 0/1 integer: the same column type and conversion on both backends. */
+export function flagColumn(name: string): (col: ColumnDefinitionBuilder) => ColumnDefinitionBuilder {
+  return (col) => col.notNull().check(sql`${sql.ref(name)} in (0, 1)`);
 }

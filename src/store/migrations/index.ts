@@ -9,12 +9,20 @@ import type { Database, DialectKind } from '../schema.js';
 import { vaultMigration } from './001-vault.js';
 import { backupsMigration } from './002-backups.js';
 import { eventsMigration } from './003-events.js';
+import { globalInfoMigration } from './004-global-info.js';
+import { applicationsMigration } from './005-applications.js';
+import { mappingsMigration } from './006-mappings.js';
+import { configAndTicketsMigration } from './007-config-and-tickets.js';
 
 function migrations(kind: DialectKind): Record<string, Migration> {
   return {
     '001-vault': vaultMigration(kind),
     '002-backups': backupsMigration(kind),
     '003-events': eventsMigration(kind),
+    '004-global-info': globalInfoMigration(),
+    '005-applications': applicationsMigration(kind),
+    '006-mappings': mappingsMigration(kind),
+    '007-config-and-tickets': configAndTicketsMigration(kind),
   };
 }
 

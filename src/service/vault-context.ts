@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import { describeEvent, isEventId } from '../events/index.js';
+import { isTesseraError } from '../errors/index.js';
+import { type Keyring, disposeKeyring, unsealKeyring } from '../keys/index.js';
+import type { Store } from '../store/index.js';
+import type { ApplicationRecord, DataKeyRecord, GlobalInfo, VaultStore } from '../store/vault-types.js';
+import { type UnwrappedDataKey, unwrapDataKey } from '../vault/index.js';
+import { type Role, authorizeApp } from './authorize.js';
+import type { EventSink, Principal, SealSource } from './deps.js';
+import { requireVault } from './vault-keyring.js';
+
+export interface VaultServiceDeps {
+  store: Store & VaultStore;
+  events: EventSink;
+  seal: SealSource;
+  computerName: string;
+  now(): Date;
+}
+
+/**
+ * What every vault operation shares: the deps, plus caches of what never changes under a key:
+ * an unwrapped data key for (application, version) is the same bytes for ever, and the keyring
+ * is reloaded whenever the vault's generation moves.
+ */
+export class VaultContext {
+  readonly #dataKeys = new Map<string, UnwrappedDataKey>();
+  #keyring: { generation: number; keyring: Keyring } | undefined;
+
+  constructor(readonly deps: VaultServiceDeps) {}
+
+  get store(): Store & VaultStore {
+    return this.deps.store;
+  }
+
+  now(): Date {
+    return this.deps.now();
+  }
+
+  global(): Promise<GlobalInfo> {
+    return this.deps.store.getGlobalInfo();
+  }
+
+  /** The application if `principal` holds `role` on it; NO_APP when it may not see it. */
+  async application(principal: Principal, name: string, role: Role, action: string): Promise<{ app: ApplicationRecord; global: GlobalInfo }> {
+    const [global, app] = await Promise.all([this.global(), this.deps.store.getApplication(name)]);
+    return { app: authorizeApp(principal, global, app, name, role, action), global };
+  }
+
+  /** The unsealed keyring, reloaded when another writer (or node) changed it. */
+  async keyring(): Promise<Keyring> {
+    const vault = await requireVault(this.deps);
+    if (this.#keyring?.generation === vault.generation) return this.#keyring.keyring;
+    const seal = this.deps.seal.open();
+    try {
+      const keyring = unsealKeyring(seal, vault.sealedKeyring, vault.vaultId);
+      disposeKeyring(this.#keyring?.keyring);
+      this.#keyring = { generation: vault.generation, keyring };
+      return keyring;
+    } finally {
+      seal.dispose();
+    }
+  }
+
+  async dataKey(applicationId: string, version?: number): Promise<UnwrappedDataKey> {
+    if (version !== undefined) {
+      const cached = this.#dataKeys.get(`${applicationId}:${version}`);
+      if (cached) return cached;
+    }
+    const record = await this.deps.store.getDataKey(applicationId, version);
+    if (!record) throw new Error(`application ${applicationId} has no data key${version === undefined ? '' : ` version ${version}`}`);
+    return this.#unwrap(record);
+  }
+
+  async #unwrap(record: DataKeyRecord): Promise<UnwrappedDataKey> {
+    const id = `${record.applicationId}:${record.version}`;
+    const cached = this.#dataKeys.get(id);
+    if (cached) return cached;
+    const key = unwrapDataKey(record, await this.keyring());
+    this.#dataKeys.set(id, key);
+    return key;
+  }
+
+  /** Zeroes every cached key. */
+  dispose(): void {
+    for (const key of this.#dataKeys.values()) key.key.fill(0);
+    this.#dataKeys.clear();
+    disposeKeyring(this.#keyring?.keyring);
+    this.#keyring = undefined;
+  }
+
+  /**
+   * Runs one operation and emits its events: on failure the catalogued event of the error
+   * (e.g. 10757, 10764, 10765) or else 10536; on success, for changes, 10535 (ENTSSO's audit).
+   */
+  async audited<T>(
+    operation: { function: string; principal: Principal; application: string; change: boolean },
+    run: (trackingId: string) => Promise<T>,
+  ): Promise<T> {
+    const trackingId = randomUUID();
+    const common = {
+      Function: operation.function,
+      'Tracking ID': trackingId,
+      'Client Computer': this.deps.computerName,
+      'Client User': operation.principal.name,
+      'Application Name': operation.application,
+    };
+    try {
+      const result = await run(trackingId);
+      if (operation.change) await this.deps.events.emit(10535, common, `${operation.function} on ${operation.application || 'the SSO system'} by ${operation.principal.name} succeeded.`);
+      return result;
+    } catch (error) {
+      const code = isTesseraError(error) ? error.code : 'INTERNAL';
+      const message = `${operation.function} on ${operation.application || 'the SSO system'} by ${operation.principal.name} failed: ${error instanceof Error ? error.message : String(error)}`;
+      const id = isTesseraError(error) ? error.eventId : undefined;
+      if (id !== undefined && isEventId(id) && describeEvent(id).params.length === 0) await this.deps.events.emit(id, {} as never, message);
+      else await this.deps.events.emit(10536, { ...common, 'Error Code': code }, message);
+      throw error;
+    }
+  }
+}
+
+export const newId = randomUUID;

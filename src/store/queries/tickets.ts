@@ -1,0 +1,29 @@
+/** Redeemed ticket ids: the primary key makes each ticket single use. */
+import type { Kysely } from 'kysely';
+import { fail } from '../../errors/index.js';
+import type { Database } from '../schema.js';
+
+/**
+ * Rows are purged only this long after their ticket expired, so a node whose clock runs
+ * ahead cannot forget a ticket that a node running behind would still accept.
+ */
+const PURGE_GRACE_MS = 24 * 60 * 60 * 1000;
+
+export async function redeemTicket(db: Kysely<Database>, ticketId: string, expiresAt: string): Promise<boolean> {
+  const expires = new Date(expiresAt);
+  if (Number.isNaN(expires.getTime())) throw fail('INVALID_QUERY', `a ticket expiry must be an ISO 8601 time, not ${expiresAt}`);
+  const now = Date.now();
+  const purgeBefore = new Date(now - PURGE_GRACE_MS).toISOString();
+  // Its record may already be purged, so "not redeemed yet" cannot be known: refuse it.
+  if (expires.toISOString() < purgeBefore) return false;
+  // ON CONFLICT DO NOTHING: of N concurrent redeemers (in any process) exactly one inserts.
+  const row = await db
+    .insertInto('redeemed_tickets')
+    .values({ ticket_id: ticketId, expires_at: expires.toISOString(), redeemed_at: new Date(now).toISOString() })
+    .onConflict((conflict) => conflict.column('ticket_id').doNothing())
+    .returning('ticket_id')
+    .executeTakeFirst();
+  // Both sides are Date#toISOString text, which orders as time on both backends.
+  await db.deleteFrom('redeemed_tickets').where('expires_at', '<', purgeBefore).execute();
+  return row !== undefined;
+}

@@ -1,0 +1,111 @@
+import { fail } from '../errors/index.js';
+import type { ApplicationFlags, ApplicationRecord, ApplicationType, FieldDefinition } from '../store/vault-types.js';
+
+/** What a caller gives to create an application (the XML import produces the same shape). */
+export type ApplicationInput = Omit<ApplicationRecord, 'id' | 'createdAt' | 'updatedAt' | 'version'>;
+
+export const LIMITS = Object.freeze({
+  nameLength: 64,
+  textLength: 256,
+  fields: 32,
+  labelLength: 128,
+  /** Largest credential field or config value, in UTF-8 bytes. */
+  valueBytes: 4096,
+  ticketMinutes: { min: 1, max: 525_600 },
+});
+
+export const DEFAULT_FLAGS: Readonly<ApplicationFlags> = Object.freeze({
+  enableApp: false,
+  groupApp: false,
+  configStoreApp: false,
+  hostInitiatedSSO: false,
+  windowsInitiatedSSO: true,
+  validatePassword: false,
+  allowTickets: false,
+  validateTickets: false,
+  timeoutTickets: false,
+  allowLocalAccounts: false,
+  adminAccountSame: false,
+  disableCredCache: false,
+});
+
+/** Flags fixed at creation, as in ENTSSO (10566). */
+export const IMMUTABLE_FLAGS = ['groupApp', 'configStoreApp', 'adminAccountSame'] as const;
+
+export function checkApplicationName(name: string): void {
+  if (name.length === 0 || name.length > LIMITS.nameLength || /[\s\\/]/.test(name) || /[\u0000-\u001f]/.test(name)) {
+    throw fail(
+      'APP_NAME_INVALID',
+      `"${name}" is not a valid application name: use 1 to ${LIMITS.nameLength} characters without spaces, slashes or backslashes`,
+    );
+  }
+}
+
+/** Validates a new application's definition; returns it with the rules applied (created disabled). */
+export function checkNewApplication(input: ApplicationInput): ApplicationInput {
+  checkApplicationName(input.name);
+  checkText('description', input.description);
+  checkText('contact', input.contact);
+  checkFlagsForType(input.name, input.type, input.flags);
+  checkFields(input.name, input.fields, input.type);
+  for (const account of [...input.userAccounts, ...input.adminAccounts]) checkAccount(account);
+  if (input.type === 'hostGroup') {
+    if (!input.windowsAccount) throw fail('APP_INVALID', `host group application ${input.name} needs exactly one windowsAccount: the enterprise account every external user maps to`);
+    checkAccount(input.windowsAccount);
+  } else if (input.windowsAccount) {
+    throw fail('APP_INVALID', `only host group applications have a windowsAccount; ${input.name} is of type ${input.type}`);
+  }
+  checkTicketTimeout(input.ticketTimeoutMinutes);
+  return { ...input, flags: { ...input.flags, enableApp: false } };
+}
+
+export function checkText(what: string, value: string): void {
+  if (value.length > LIMITS.textLength) throw fail('FIELD_TOO_LONG', `the ${what} has ${value.length} characters and may have at most ${LIMITS.textLength}`);
+}
+
+export function checkTicketTimeout(minutes: number | null): void {
+  const { min, max } = LIMITS.ticketMinutes;
+  if (minutes !== null && (!Number.isSafeInteger(minutes) || minutes < min || minutes > max)) {
+    throw fail('TICKET_TIMEOUT_INVALID', `a ticket lifetime must be a whole number of minutes from ${min} to ${max}, not ${minutes}`);
+  }
+}
+
+function checkFlagsForType(name: string, type: ApplicationType, flags: ApplicationFlags): void {
+  const problems: string[] = [];
+  if (flags.groupApp !== (type === 'group')) problems.push(`groupApp must be ${type === 'group' ? 'yes' : 'no'} for a ${type} application`);
+  if (flags.configStoreApp !== (type === 'configStore')) problems.push(`configStoreApp must be ${type === 'configStore' ? 'yes' : 'no'} for a ${type} application`);
+  if (type === 'group' && flags.hostInitiatedSSO) problems.push('group applications are Windows-initiated only (hostInitiatedSSO must be no)');
+  if (type === 'hostGroup' && !flags.hostInitiatedSSO) problems.push('host group applications need hostInitiatedSSO=yes');
+  if (flags.validateTickets && !flags.allowTickets) problems.push('validateTickets needs allowTickets');
+  if (problems.length > 0) throw fail('APP_INVALID_FLAGS', `the flags of ${name} conflict: ${problems.join('; ')}`);
+}
+
+function checkFields(name: string, fields: readonly FieldDefinition[], type: ApplicationType): void {
+  if (fields.length === 0) throw fail('APP_INCOMPLETE_FIELDS', `${name} needs at least field 0 (the external user id${type === 'configStore' ? ' or first config field' : ''})`);
+  if (fields.length > LIMITS.fields) throw fail('APP_INVALID', `${name} has ${fields.length} fields; at most ${LIMITS.fields} are allowed`);
+  const ordinals = fields.map((field) => field.ordinal).sort((a, b) => a - b);
+  if (ordinals.some((ordinal, index) => ordinal !== index)) {
+    throw fail('APP_INCOMPLETE_FIELDS', `the fields of ${name} must be numbered 0 to ${fields.length - 1} without gaps or repeats (got ${ordinals.join(', ')})`);
+  }
+  for (const field of fields) {
+    if (field.label.trim() === '' || field.label.length > LIMITS.labelLength) {
+      throw fail('APP_INVALID', `field ${field.ordinal} of ${name} needs a label of 1 to ${LIMITS.labelLength} characters`);
+    }
+    if (field.ordinal === 0 && field.masked) throw fail('APP_INVALID', `field 0 of ${name} (the external user id) cannot be masked`);
+  }
+}
+
+const BUILT_IN = /^(everyone|authenticated users|builtin\\.*|nt authority\\.*)$/i;
+
+/** `DOMAIN\name` or `name@domain`; never built-in accounts or Everyone (ENTSSO 10777). */
+export function checkAccount(account: string): void {
+  if (BUILT_IN.test(account)) throw fail('ACCOUNT_INVALID', `${account} is a built-in account; name a domain group or user instead`);
+  if (!/^[^\\@\s][^\\@]*\\[^\\@]+$/.test(account) && !/^[^\\@\s]+@[^\\@\s]+$/.test(account)) {
+    throw fail('ACCOUNT_INVALID', `"${account}" is not an account name: write DOMAIN\\name or name@domain`);
+  }
+}
+
+/** Case-insensitive account comparison, as Windows compares account names. */
+export function sameAccount(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}

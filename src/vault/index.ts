@@ -1,0 +1,15 @@
+export { type UnwrappedDataKey, newDataKey, unwrapDataKey, rewrapDataKey } from './data-keys.js';
+export { type FieldOwner, sealFields, openFields, fieldKeyVersion } from './field-cipher.js';
+export { type TicketClaims, issueTicket, readTicket } from './tickets.js';
+export {
+  type ApplicationInput,
+  LIMITS,
+  DEFAULT_FLAGS,
+  IMMUTABLE_FLAGS,
+  checkApplicationName,
+  checkNewApplication,
+  checkText,
+  checkTicketTimeout,
+  checkAccount,
+  sameAccount,
+} from './application-rules.js';

@@ -1,0 +1,49 @@
+import { createVaultService, type Principal, type VaultService } from '../../src/service/index.js';
+import { createEventEmitter } from '../../src/events/index.js';
+import { keyFileSealSource } from '../../src/keys/index.js';
+import type { ApplicationInput } from '../../src/vault/index.js';
+import { DEFAULT_FLAGS } from '../../src/vault/index.js';
+import type { StoreTarget } from '../support/databases.js';
+import { alice, createHarness, type Harness } from './harness.js';
+import { pino } from 'pino';
+
+/** A vault with its master secret, and the vault service on the same store. */
+export interface VaultHarness extends Harness {
+  vault: VaultService;
+}
+
+export const admin: Principal = { name: 'HOST\\root', localAdministrator: true };
+export const user = (name: string, ...groups: string[]): Principal => ({ name, groups });
+
+export async function createVaultHarness(target: StoreTarget): Promise<VaultHarness> {
+  const harness = (await createHarness(target)) as VaultHarness;
+  await harness.service.init(alice);
+  harness.vault = createVaultService({
+    store: harness.store,
+    events: createEventEmitter({ sink: harness.store, logger: pino({ level: 'silent' }), now: () => harness.clock.now }),
+    seal: keyFileSealSource(harness.sealKeyFile),
+    computerName: 'HOST',
+    now: () => harness.clock.now,
+  });
+  return harness;
+}
+
+export function appInput(name: string, overrides: Partial<ApplicationInput> = {}): ApplicationInput {
+  const type = overrides.type ?? 'individual';
+  return {
+    name,
+    type,
+    description: `${name} back end`,
+    contact: 'ops@example.org',
+    userAccounts: ['CORP\\Payroll Users'],
+    adminAccounts: ['CORP\\Payroll Admins'],
+    windowsAccount: null,
+    fields: [
+      { ordinal: 0, label: 'User Id', masked: false, sync: false },
+      { ordinal: 1, label: 'Password', masked: true, sync: false },
+    ],
+    flags: { ...DEFAULT_FLAGS, groupApp: type === 'group', configStoreApp: type === 'configStore', hostInitiatedSSO: type === 'hostGroup' },
+    ticketTimeoutMinutes: null,
+    ...overrides,
+  };
+}
