@@ -1,8 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import { fail } from '../errors/index.js';
-import type { ApplicationRecord, MappingRecord } from '../store/vault-types.js';
+import type { ApplicationRecord, MappingRecord, SealedField } from '../store/vault-types.js';
 import { fieldKeyVersion, openFields, sameAccount } from '../vault/index.js';
-import { hasRole, memberOf } from './authorize.js';
+import { authorizeApp, hasRole, isAppUser, memberOf } from './authorize.js';
 import type { Principal } from './deps.js';
 import type { VaultContext } from './vault-context.js';
 
@@ -20,12 +20,12 @@ export function lookupOperations(context: VaultContext) {
   const { store } = context;
 
   /** Decrypts a mapping's credentials after the state checks ENTSSO makes (10755, 10764, 10765). */
-  async function credentialsOf(app: ApplicationRecord, mapping: MappingRecord | undefined, who: string): Promise<Credentials> {
+  async function credentialsOf(app: ApplicationRecord, mapping: MappingRecord | undefined, who: string, preloaded?: SealedField[]): Promise<Credentials> {
     if (!app.flags.enableApp) throw fail('APP_DISABLED', `${app.name} is disabled: an application administrator must enable it`);
     if (!mapping) throw fail('NO_MAPPING', `${who} has no mapping for ${app.name}: an application administrator can create one`);
     if (!mapping.enabled) throw fail('MAPPING_DISABLED', `the mapping of ${who} for ${app.name} is disabled: enable it, or set its credentials again`);
     if (!mapping.hasCredentials) throw fail('NO_CREDENTIALS', `the mapping of ${who} for ${app.name} has no credentials yet: set them first`);
-    const sealed = await store.getCredentials(mapping.id);
+    const sealed = preloaded ?? (await store.getCredentials(mapping.id));
     const dataKey = await context.dataKey(app.id, sealed[0] ? fieldKeyVersion(sealed[0]) : undefined);
     const values = openFields(dataKey, { kind: 'credential', mappingId: mapping.id }, sealed);
     return {
@@ -36,30 +36,27 @@ export function lookupOperations(context: VaultContext) {
     };
   }
 
-  /** The caller's own mapping; for a group application, the first of its listed groups the caller is in. */
-  async function ownMapping(app: ApplicationRecord, principal: Principal): Promise<MappingRecord | undefined> {
-    if (app.type !== 'group') return store.getMapping(app.id, principal.name);
-    for (const group of app.userAccounts) {
-      if (!memberOf(principal, [group])) continue;
-      const mapping = await store.getMapping(app.id, group);
-      if (mapping) return mapping;
-    }
-    return undefined;
-  }
-
   return {
     credentialsOf,
 
-    /** The caller's credentials, or (administrators) those of `account`. */
+    /**
+     * The caller's credentials, or (administrators) those of `account`. One store round trip:
+     * the application and the candidate mappings come together, and the global settings are
+     * read only when the caller is not simply one of the application's users.
+     */
     async getCredentials(appName: string, principal: Principal, options: { account?: string } = {}): Promise<Credentials> {
       return context.audited({ function: 'GetCredentials', principal, application: appName, change: false }, async () => {
         const other = options.account !== undefined && !sameAccount(options.account, principal.name);
-        const { app } = await context.application(principal, appName, other ? 'appAdmin' : 'appUser', 'look up the credentials of other accounts');
-        if (app.type === 'configStore' || app.type === 'hostGroup') {
-          throw fail('APP_INVALID', `${app.name} is a ${app.type} application: ${app.type === 'hostGroup' ? 'look it up by external user (host-initiated)' : 'read its config entries instead'}`);
+        const candidates = other ? [options.account!] : [principal.name, ...(principal.groups ?? [])];
+        const found = await store.lookupCredentials(appName, candidates);
+        const app = found?.application;
+        const role = other ? 'appAdmin' : 'appUser';
+        if (!app || other || !isAppUser(principal, app)) authorizeApp(principal, await context.global(), app, appName, role, 'look up the credentials of other accounts');
+        if (app!.type === 'configStore' || app!.type === 'hostGroup') {
+          throw fail('APP_INVALID', `${app!.name} is a ${app!.type} application: ${app!.type === 'hostGroup' ? 'look it up by external user (host-initiated)' : 'read its config entries instead'}`);
         }
-        const mapping = other ? await store.getMapping(app.id, options.account!) : await ownMapping(app, principal);
-        return credentialsOf(app, mapping, other ? options.account! : principal.name);
+        const mapping = pickMapping(app!, found!.mappings, other ? options.account! : principal.name, principal, other);
+        return credentialsOf(app!, mapping, other ? options.account! : principal.name, mapping?.fields);
       });
     },
 
@@ -89,4 +86,19 @@ export function lookupOperations(context: VaultContext) {
       return hasRole(principal, await context.global(), 'appAdmin', app);
     },
   };
+}
+
+/**
+ * Which of the found mappings answers: an administrator's lookup of `account`, the caller's own,
+ * or for a group application the first of its listed groups that the caller is in and is mapped.
+ */
+function pickMapping<M extends MappingRecord>(app: ApplicationRecord, found: readonly M[], account: string, principal: Principal, other: boolean): M | undefined {
+  const of = (name: string) => found.find((mapping) => sameAccount(mapping.account, name));
+  if (other || app.type !== 'group') return of(account);
+  for (const group of app.userAccounts) {
+    if (!memberOf(principal, [group])) continue;
+    const mapping = of(group);
+    if (mapping) return mapping;
+  }
+  return undefined;
 }

@@ -19,6 +19,7 @@ export type {
   ApplicationRecord,
   ApplicationType,
   ApplicationUpdate,
+  CredentialLookup,
   DataKeyRecord,
   FieldDefinition,
   GlobalInfo,

@@ -10,6 +10,7 @@ import * as config from './queries/config.js';
 import * as globalInfo from './queries/global-info.js';
 import { rotateKeyring, swapKeyring } from './queries/keyring.js';
 import * as mappings from './queries/mappings.js';
+import { ApplicationCache, lookupCredentials } from './queries/lookup.js';
 import { redeemTicket } from './queries/tickets.js';
 import { backupFromRow, eventFromRow, vaultFromRow } from './rows.js';
 import type { Database } from './schema.js';
@@ -27,6 +28,7 @@ import type {
 import type {
   ApplicationRecord,
   ApplicationUpdate,
+  CredentialLookup,
   DataKeyRecord,
   GlobalInfo,
   MappingRecord,
@@ -37,16 +39,30 @@ import type {
 
 const SINGLETON = 1;
 
+export interface LookupPath {
+  cache: ApplicationCache;
+  lookupCredentials(applicationName: string, accounts: readonly string[]): Promise<CredentialLookup | undefined>;
+}
+
 export class KyselyStore implements Store {
   readonly kind: StoreConfig['kind'];
   readonly location: string;
   readonly #db: Kysely<Database>;
   #closed: Promise<void> | undefined;
 
-  constructor(db: Kysely<Database>, kind: StoreConfig['kind'], location: string) {
+  readonly #lookup: LookupPath;
+
+  /** `lookup` replaces the portable credential lookup with a backend's faster one. */
+  constructor(db: Kysely<Database>, kind: StoreConfig['kind'], location: string, lookup?: LookupPath) {
     this.#db = db;
     this.kind = kind;
     this.location = location;
+    const cache = lookup?.cache ?? new ApplicationCache();
+    this.#lookup = lookup ?? { cache, lookupCredentials: (name, accounts) => lookupCredentials(db, cache, name, accounts) };
+  }
+
+  lookupCredentials(applicationName: string, accounts: readonly string[]): Promise<CredentialLookup | undefined> {
+    return this.#lookup.lookupCredentials(applicationName, accounts);
   }
 
   async getVault(): Promise<VaultRecord | undefined> {

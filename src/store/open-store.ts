@@ -1,6 +1,8 @@
 /** Picks the backend named by the config, opens it and brings its schema up to date. */
 import { fail } from '../errors/index.js';
 import { KyselyStore } from './kysely-store.js';
+import { ApplicationCache } from './queries/lookup.js';
+import { SqliteFastLookup } from './sqlite/fast-lookup.js';
 import { migrateToLatest } from './migrations/index.js';
 import { openPostgres } from './postgres/open.js';
 import { openSqlite } from './sqlite/open.js';
@@ -9,8 +11,14 @@ import type { Store, StoreConfig } from './types.js';
 export async function openStore(config: StoreConfig): Promise<Store> {
   switch (config.kind) {
     case 'sqlite': {
-      const { db, location } = await openSqlite(config.file);
-      return migrated(new KyselyStore(db, 'sqlite', location), () => migrateToLatest(db, 'sqlite'));
+      const { db, location, connection } = await openSqlite(config.file);
+      const cache = new ApplicationCache();
+      const fast = new SqliteFastLookup(connection, cache);
+      const store = new KyselyStore(db, 'sqlite', location, {
+        cache,
+        lookupCredentials: async (name, accounts) => fast.lookupCredentials(name, accounts),
+      });
+      return migrated(store, () => migrateToLatest(db, 'sqlite'));
     }
     case 'postgres': {
       const { db, location, schema } = await openPostgres(config.url, config.schema);

@@ -45,7 +45,7 @@ export interface EventsTable {
 }
 
 /** Booleans are 0/1 integers on both backends: one column type, one conversion. */
-type Flag = number;
+export type Flag = number;
 
 export interface GlobalInfoTable {
   /** Always 1, like vault.singleton. */

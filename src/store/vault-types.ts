@@ -105,6 +105,12 @@ export interface GlobalInfo {
   auditCredentialLookups: number;
 }
 
+/** The hot path's answer: an application and the mappings of the accounts asked for, with their fields. */
+export interface CredentialLookup {
+  application: ApplicationRecord;
+  mappings: Array<MappingRecord & { fields: SealedField[] }>;
+}
+
 export interface VaultStore {
   getGlobalInfo(): Promise<GlobalInfo>;
   updateGlobalInfo(patch: Partial<GlobalInfo>): Promise<GlobalInfo>;
@@ -143,6 +149,13 @@ export interface VaultStore {
   listMappings(filter: { applicationId?: string; account?: string }): Promise<MappingRecord[]>;
   setMappingEnabled(id: string, enabled: boolean, updatedAt: string): Promise<MappingRecord | undefined>;
   deleteMapping(id: string): Promise<boolean>;
+
+  /**
+   * One round trip for what every credential lookup needs: the application by name
+   * (case-insensitively) and the mappings of those of `accounts` that have one, with their
+   * sealed fields. Undefined when there is no such application.
+   */
+  lookupCredentials(applicationName: string, accounts: readonly string[]): Promise<CredentialLookup | undefined>;
 
   /** Replaces a mapping's credential fields and enables it, in one transaction. */
   setCredentials(mappingId: string, fields: SealedField[], updatedAt: string): Promise<void>;

@@ -14,6 +14,8 @@ export interface OpenedSqlite {
   db: Kysely<Database>;
   /** Absolute path of the database file. */
   location: string;
+  /** The raw connection kysely drives, for the one hot path that bypasses kysely. */
+  connection: BetterSqlite3.Database;
 }
 
 export async function openSqlite(file: string): Promise<OpenedSqlite> {
@@ -35,7 +37,7 @@ export async function openSqlite(file: string): Promise<OpenedSqlite> {
     throw error;
   }
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: connection }) });
-  return { db, location: path };
+  return { db, location: path, connection };
 }
 
 /**
