@@ -59,7 +59,11 @@ export async function generateSecret(deps: SecretServiceDeps, target: BackupTarg
     msids = await knownMsids(deps);
     await precheckBackup(target);
     opened = await openKeyring(deps);
-    rotated = rotateKeyring(opened.keyring, generateMasterSecret(principal.name, deps.now()));
+    // Every data key is re-wrapped under the new secret below, so older secrets are referenced
+    // by nothing; the one just replaced stays as previous (ENTSSO's Previous MSID, and tickets
+    // issued under it stay redeemable until they expire).
+    const next = rotateKeyring(opened.keyring, generateMasterSecret(principal.name, deps.now()));
+    rotated = { ...next, previous: next.previous.slice(0, 1) };
     await writeVerifiedBackup(deps, rotated, target, principal);
     deps.step?.('generate:backup-written');
     // Recorded before the commit, so a crash right after it never shows the new secret as unbacked;
