@@ -6,11 +6,17 @@
  *    (target: at most 1.2x; each operation runs exactly one hash).
  * 2. sealing and unsealing the keyring (1 and 10 secrets) in microseconds, as a ratio to bare
  *    AES-256-GCM over the same number of bytes.
+ * 3. the SSO vault (bench/vault-bench.ts): credential lookups per second through the vault
+ *    service as a ratio to a prepared point read + one AES-256-GCM decrypt of the same row
+ *    (target: at least 0.5x; SQLite, and PostgreSQL when reachable), ticket issue and redeem per
+ *    second, and master secret rotation time as applications and mappings grow.
  *
  * Prints tables, then one line `BENCH_JSON {...}` with every number. This is a measurement,
  * not a test: it exits 0 whatever the ratios are. Environment knobs: BENCH_ROUNDS,
- * BENCH_WARMUP (part 1), BENCH_MICRO_ROUNDS, BENCH_MICRO_BATCH (part 2), BENCH_DIR (where the
- * temporary vault goes; default the OS temp directory).
+ * BENCH_WARMUP (part 1), BENCH_MICRO_ROUNDS, BENCH_MICRO_BATCH (part 2), BENCH_VAULT_SCALE (part 3:
+ * users, tickets, applications and mappings; e.g. 0.1 for a quick run), TESSERA_BENCH_PG_URL (part 3's
+ * PostgreSQL; skipped when unreachable), BENCH_DIR (where the temporary vaults go; default the OS
+ * temp directory).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { arch, cpus, loadavg, platform, tmpdir } from 'node:os';
@@ -20,6 +26,7 @@ import { runKeyringBench } from './keyring-bench.js';
 import { cpuSnapshot, othersShare } from './machine.js';
 import { SUBJECTS, runServiceBench } from './service-bench.js';
 import { envInt, round, table } from './stats.js';
+import { DEFAULT_PG_URL, envScale, formatVaultBench, runVaultBench, vaultJson } from './vault-bench.js';
 
 const TARGET_RATIO = 1.2;
 /** Above this share of CPU time used by other processes, the run is flagged as noisy. */
@@ -110,6 +117,15 @@ async function main(): Promise<void> {
       '   bytes: encoded keyring (the plaintext of both). GCM floor: node:crypto, fresh 12-byte nonce, no AAD, 16-byte tag.',
     );
     console.log('   ratio: (seal + unseal) / (GCM encrypt + GCM decrypt), medians.');
+    console.log();
+
+    // Part 3 ---------------------------------------------------------------------------
+    const vault = await runVaultBench({
+      directory: join(directory, 'sso-vault'),
+      scale: envScale('BENCH_VAULT_SCALE', 1),
+      pgUrl: process.env.TESSERA_BENCH_PG_URL || DEFAULT_PG_URL,
+    });
+    console.log(formatVaultBench(vault));
 
     const seconds = (performance.now() - started) / 1000;
     const others = othersShare(cpuBefore, cpuSnapshot());
@@ -173,6 +189,7 @@ async function main(): Promise<void> {
           ratio: round(ratio),
         })),
       },
+      vault: vaultJson(vault),
       totalSeconds: round(seconds, 1),
     };
     console.log(`BENCH_JSON ${JSON.stringify(json)}`);
