@@ -3,8 +3,16 @@ import { pino, type Logger } from 'pino';
 import type { TesseraConfig } from '../config/index.js';
 import { createEventEmitter } from '../events/index.js';
 import { keyFileSealSource } from '../keys/index.js';
-import { type EventSink, createSecretService, localPrincipal, type Principal, type SecretService } from '../service/index.js';
+import {
+  type EventSink,
+  createSecretService,
+  createVaultService,
+  type Principal,
+  type SecretService,
+  type VaultService,
+} from '../service/index.js';
 import { openStore, type Store } from '../store/index.js';
+import { type ActAs, cliPrincipal } from './principal.js';
 import { VERSION } from './version.js';
 
 /** Everything a command needs, wired once at the edge from the frozen configuration. */
@@ -14,35 +22,44 @@ export interface CliContext {
   logger: Logger;
   events: EventSink;
   secrets: SecretService;
+  /** Affiliate applications, mappings, credentials, tickets, config store, global info. */
+  vault: VaultService;
+  /** The local administrator, or the account named by --as. */
   principal: Principal;
   close(): Promise<void>;
 }
 
-export async function openContext(config: TesseraConfig): Promise<CliContext> {
+export async function openContext(config: TesseraConfig, actAs: ActAs = {}): Promise<CliContext> {
+  const principal = cliPrincipal(config, actAs);
   // Everything Tessera creates in its home is for its own user only.
   process.umask(0o077);
   mkdirSync(config.home, { recursive: true, mode: 0o700 });
   const logger = createLogger(config);
   const store = await openStore(config.database);
   const events = createEventEmitter({ sink: store, logger });
+  const seal = keyFileSealSource(config.sealKeyFile);
+  const now = () => new Date();
   const secrets = createSecretService({
     store,
     events,
-    seal: keyFileSealSource(config.sealKeyFile),
+    seal,
     kdf: config.kdf,
     computerName: config.computerName,
     writer: `tessera ${VERSION}`,
-    now: () => new Date(),
+    now,
     step: crashHook(config.crashAtStep),
   });
+  const vault = createVaultService({ store, events, seal, computerName: config.computerName, now });
   return {
     config,
     store,
     logger,
     events,
     secrets,
-    principal: localPrincipal(config.computerName, config.osUser),
+    vault,
+    principal,
     close: async () => {
+      vault.dispose();
       await store.close();
       logger.flush();
     },

@@ -1,20 +1,38 @@
 import { CommanderError } from 'commander';
 import { loadConfig } from '../config/index.js';
-import { isTesseraError } from '../errors/index.js';
-import { type CliContext, openContext } from './context.js';
+import { fail, isTesseraError } from '../errors/index.js';
+import type { CliContext } from './context.js';
+import type { ActAs } from './principal.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, internal: 3 } as const;
 
 /** The global options every command sees. */
-export interface GlobalOptions {
-  home?: string;
+export interface GlobalOptions extends ActAs {
+  home?: string | undefined;
+}
+
+export interface RunOptions {
+  /**
+   * Whether the command honours --as: the vault commands do, since the service decides what
+   * each principal may do there; the master secret commands (which have no roles yet) do not.
+   */
+  actAs?: boolean;
 }
 
 /** Opens the context for one command, runs it, closes it, and turns failures into exit codes. */
-export async function runCommand(globals: GlobalOptions, action: (context: CliContext) => Promise<void>): Promise<void> {
+export async function runCommand(globals: GlobalOptions, action: (context: CliContext) => Promise<void>, options: RunOptions = {}): Promise<void> {
   let context: CliContext | undefined;
   try {
-    context = await openContext(loadConfig({ home: globals.home }, process.env));
+    if (!options.actAs && (globals.as !== undefined || globals.groups !== undefined)) {
+      throw fail(
+        'INVALID_ARGUMENT',
+        '--as and --groups apply to the vault commands (app, mapping, credentials, lookup, ticket, config, global); this command always acts as the local administrator',
+      );
+    }
+    const actAs = options.actAs ? { as: globals.as, groups: globals.groups } : {};
+    // Loaded on first use: --help and usage errors need neither the store nor the keys.
+    const { openContext } = await import('./context.js');
+    context = await openContext(loadConfig({ home: globals.home }, process.env), actAs);
     await action(context);
   } catch (error) {
     process.exitCode = reportFailure(error, context);
@@ -39,4 +57,9 @@ export function reportFailure(error: unknown, context?: CliContext): number {
 
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Runs a vault command: like runCommand, acting as the --as principal when one is given. */
+export function runVaultCommand(globals: GlobalOptions, action: (context: CliContext) => Promise<void>): Promise<void> {
+  return runCommand(globals, action, { actAs: true });
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-import { fail } from '../errors/index.js';
 import { EXIT, reportFailure, runCommand } from './run.js';
 import { secretActions } from './secret-commands.js';
+import { parseSwitches, type SwitchGrammar } from './switches.js';
 
 /**
  * ENTSSO's `ssoconfig`, for existing scripts: -backupSecret, -restoreSecret, -generateSecret
@@ -23,8 +23,20 @@ Options:
   --json                   print the result as JSON
 `;
 
-const SWITCHES = { backupsecret: 'backup', restoresecret: 'restore', generatesecret: 'generate' } as const;
-type Operation = (typeof SWITCHES)[keyof typeof SWITCHES];
+const OPERATIONS = { backupsecret: 'backup', restoresecret: 'restore', generatesecret: 'generate' } as const;
+type Operation = (typeof OPERATIONS)[keyof typeof OPERATIONS];
+
+const GRAMMAR = {
+  switches: { backupsecret: { args: 1 }, restoresecret: { args: 1 }, generatesecret: { args: 1 } },
+  options: {
+    passwordFile: { names: ['password-file', 'passwordfile'], value: true },
+    reminder: { names: ['reminder'], value: true },
+    force: { names: ['force'], value: false },
+    json: { names: ['json'], value: false },
+    home: { names: ['home'], value: true },
+  },
+  usage: USAGE,
+} satisfies SwitchGrammar<string, string>;
 
 interface Parsed {
   operation?: Operation;
@@ -35,27 +47,16 @@ interface Parsed {
 }
 
 export function parseSsoconfigArgs(args: string[]): Parsed {
-  const parsed: Parsed = { help: false, options: {} };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const value = () => {
-      const next = args[++i];
-      if (next === undefined) throw fail('INVALID_ARGUMENT', `${arg} needs a value\n\n${USAGE}`);
-      return next;
-    };
-    const name = arg.replace(/^(--|-|\/)/, '').toLowerCase();
-    if (name in SWITCHES) {
-      if (parsed.operation) throw fail('INVALID_ARGUMENT', `give one switch at a time (got ${arg} after another)`);
-      parsed.operation = SWITCHES[name as keyof typeof SWITCHES];
-      parsed.file = value();
-    } else if (name === 'help' || name === '?' || name === 'h') parsed.help = true;
-    else if (name === 'password-file' || name === 'passwordfile') parsed.options.passwordFile = value();
-    else if (name === 'reminder') parsed.options.reminder = value();
-    else if (name === 'force') parsed.options.force = true;
-    else if (name === 'json') parsed.options.json = true;
-    else if (name === 'home') parsed.home = value();
-    else throw fail('INVALID_ARGUMENT', `unknown or unsupported switch ${arg}\n\n${USAGE}`);
+  const { command, options, flags, help } = parseSwitches(args, GRAMMAR);
+  const parsed: Parsed = { help, home: options.home, options: {} };
+  if (command) {
+    parsed.operation = OPERATIONS[command.name];
+    parsed.file = command.args[0]!;
   }
+  if (options.passwordFile !== undefined) parsed.options.passwordFile = options.passwordFile;
+  if (options.reminder !== undefined) parsed.options.reminder = options.reminder;
+  if (flags.force) parsed.options.force = true;
+  if (flags.json) parsed.options.json = true;
   return parsed;
 }
 

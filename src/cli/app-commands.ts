@@ -1,0 +1,234 @@
+import type { Command } from 'commander';
+import { fail, isTesseraError, withMessage } from '../errors/index.js';
+import type { ApplicationChanges } from '../service/index.js';
+import { type ApplicationDefinition, applicationsToXml, parseApplicationsXml } from '../vault/xml/index.js';
+import type { CliContext } from './context.js';
+import { splitAccountList } from './principal.js';
+import { marker, renderApplication, renderApplicationList } from './render.js';
+import { type GlobalOptions, printJson, runVaultCommand } from './run.js';
+import type { Application } from './vault-types.js';
+import { definitionOf, readXmlFile, writeXmlFile } from './xml-files.js';
+
+interface JsonOption {
+  json?: boolean;
+}
+
+const say = (text: string) => process.stdout.write(`${text}\n`);
+const state = (app: Application) => `${marker(app.flags.enableApp)} ${app.flags.enableApp ? 'enabled' : 'disabled'}`;
+
+/** The actions behind `tessera app ...`, `ssomanage` and `ssoclient`: one implementation for all. */
+export const appActions = {
+  /** Creates every application of the file (created disabled, then enabled where it says enableApp=yes). */
+  async createFromFile(context: CliContext, file: string, options: JsonOption): Promise<void> {
+    const { text, source } = await readXmlFile(context, file);
+    const definitions = parseApplicationsXml(text, source);
+    const { applications } = context.vault;
+    const created: Application[] = [];
+    for (const definition of definitions) {
+      await inItem(`application ${definition.name}`, created, async () => {
+        let app = await applications.create(definition, context.principal);
+        if (definition.flags.enableApp) app = await applications.setEnabled(app.name, true, context.principal);
+        created.push(app);
+        if (!options.json) say(`Created application ${app.name} ${state(app)}.`);
+      });
+    }
+    if (options.json) return printJson(created);
+    if (created.length === 0) say(`${source} defines no applications: nothing was created.`);
+  },
+
+  /** ENTSSO's -updateapps: each application of the file is brought to its definition there. */
+  async updateFromFile(context: CliContext, file: string, options: JsonOption): Promise<void> {
+    const { text, source } = await readXmlFile(context, file);
+    const { applications } = context.vault;
+    const updated: Application[] = [];
+    for (const definition of parseApplicationsXml(text, source)) {
+      await inItem(`application ${definition.name}`, updated, async () => {
+        let app = await applications.get(definition.name, context.principal);
+        const changes = changesTo(app, definition);
+        if (Object.keys(changes).length > 0) app = await applications.update(app.name, changes, context.principal);
+        if (definition.flags.enableApp !== app.flags.enableApp) app = await applications.setEnabled(app.name, definition.flags.enableApp, context.principal);
+        updated.push(app);
+        if (!options.json) say(`Updated application ${app.name} ${state(app)}.`);
+      });
+    }
+    if (options.json) printJson(updated);
+  },
+
+  async list(context: CliContext, options: JsonOption & { all?: boolean }): Promise<void> {
+    const apps = await context.vault.applications.list(context.principal, { all: options.all ?? false });
+    if (options.json) return printJson(apps);
+    process.stdout.write(renderApplicationList(apps));
+  },
+
+  async show(context: CliContext, name: string, options: JsonOption): Promise<void> {
+    const app = await context.vault.applications.get(name, context.principal);
+    if (options.json) return printJson(app);
+    process.stdout.write(renderApplication(app));
+  },
+
+  async update(context: CliContext, name: string, changes: ApplicationChanges, options: JsonOption): Promise<void> {
+    const app = await context.vault.applications.update(name, changes, context.principal);
+    if (options.json) return printJson(app);
+    say(`Updated application ${app.name}.`);
+  },
+
+  async setEnabled(context: CliContext, name: string, enabled: boolean, options: JsonOption): Promise<void> {
+    const app = await context.vault.applications.setEnabled(name, enabled, context.principal);
+    if (options.json) return printJson(app);
+    say(`Application ${app.name} is ${state(app)}.`);
+  },
+
+  async delete(context: CliContext, name: string, options: JsonOption): Promise<void> {
+    await context.vault.applications.delete(name, context.principal);
+    if (options.json) return printJson({ deleted: name });
+    say(`Deleted application ${name} with its mappings, credentials and config entries.`);
+  },
+
+  /** Writes the named applications (or every one the caller may see) as an applications file. */
+  async exportTo(context: CliContext, names: readonly string[], file: string, options: JsonOption & { force?: boolean }): Promise<void> {
+    const { applications } = context.vault;
+    const apps =
+      names.length > 0
+        ? await Promise.all(names.map((name) => applications.get(name, context.principal)))
+        : (await applications.list(context.principal, { all: true })).sort((a, b) => compareNames(a.name, b.name));
+    await writeXmlFile(context, file, applicationsToXml(apps.map(definitionOf)), options.force);
+    if (options.json) return printJson({ file, applications: apps.map((app) => app.name) });
+    if (file !== '-') say(`Exported ${apps.length} application(s) to ${file}: ${apps.map((app) => app.name).join(', ') || '(none)'}.`);
+  },
+};
+
+const compareNames = (a: string, b: string) => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0);
+
+/** Runs one item of a file; a failure names the item and what the file already changed. */
+export async function inItem(what: string, done: ReadonlyArray<{ name: string } | string>, run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    if (!isTesseraError(error)) throw error;
+    const names = done.map((item) => (typeof item === 'string' ? item : item.name));
+    throw withMessage(error, `${what}: ${error.message}${names.length > 0 ? ` (done before it: ${names.join(', ')})` : ''}`);
+  }
+}
+
+/** The changes that bring `app` to `definition`; only what differs, so no role is needed for what stays. */
+function changesTo(app: Application, definition: ApplicationDefinition): ApplicationChanges {
+  if (definition.type !== app.type) {
+    throw fail('APP_IMMUTABLE', `${app.name} is a ${app.type} application and the file makes it ${definition.type}: delete and recreate it to change its type`);
+  }
+  const fieldsOf = (fields: Application['fields']) => JSON.stringify([...fields].sort((a, b) => a.ordinal - b.ordinal));
+  if (fieldsOf(definition.fields) !== fieldsOf(app.fields)) {
+    throw fail('APP_IMMUTABLE', `the fields of ${app.name} cannot change after creation: delete and recreate the application`);
+  }
+  const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((item, i) => item === b[i]);
+  const changes: ApplicationChanges = {};
+  if (definition.description !== app.description) changes.description = definition.description;
+  if (definition.contact !== app.contact) changes.contact = definition.contact;
+  if (!sameList(definition.userAccounts, app.userAccounts)) changes.userAccounts = definition.userAccounts;
+  if (!sameList(definition.adminAccounts, app.adminAccounts)) changes.adminAccounts = definition.adminAccounts;
+  if (definition.windowsAccount !== app.windowsAccount) changes.windowsAccount = definition.windowsAccount;
+  if (definition.ticketTimeoutMinutes !== app.ticketTimeoutMinutes) changes.ticketTimeoutMinutes = definition.ticketTimeoutMinutes;
+  const flags = Object.fromEntries(
+    Object.entries(definition.flags).filter(([name, value]) => name !== 'enableApp' && app.flags[name as keyof typeof app.flags] !== value),
+  );
+  if (Object.keys(flags).length > 0) changes.flags = flags;
+  return changes;
+}
+
+interface UpdateOptions extends JsonOption {
+  file?: string;
+  description?: string;
+  contact?: string;
+  users?: string;
+  admins?: string;
+  ticketTimeout?: string;
+}
+
+function changesFromOptions(options: UpdateOptions): ApplicationChanges {
+  const changes: ApplicationChanges = {};
+  if (options.description !== undefined) changes.description = options.description;
+  if (options.contact !== undefined) changes.contact = options.contact;
+  if (options.users !== undefined) changes.userAccounts = splitAccountList(options.users);
+  if (options.admins !== undefined) changes.adminAccounts = splitAccountList(options.admins);
+  if (options.ticketTimeout !== undefined) changes.ticketTimeoutMinutes = ticketMinutes(options.ticketTimeout);
+  return changes;
+}
+
+function ticketMinutes(text: string): number | null {
+  if (text.trim().toLowerCase() === 'default') return null;
+  if (!/^\s*\d+\s*$/.test(text)) throw fail('INVALID_ARGUMENT', `--ticket-timeout takes whole minutes (1 to 525600) or "default", not "${text}"`);
+  return Number(text);
+}
+
+const xmlFileHelp = 'ENTSSO applications XML file (<sso><application name="...">...); "-" reads standard input';
+
+/** Registers `tessera app ...`. */
+export function addAppCommands(program: Command, globals: () => GlobalOptions): void {
+  const app = program.command('app').description('affiliate applications: create from ENTSSO XML, list, show, update, enable, disable, delete, export');
+  app
+    .command('create')
+    .description('create the applications an ENTSSO XML file defines (disabled, then enabled where the file says enableApp="yes")')
+    .requiredOption('--file <xml>', xmlFileHelp)
+    .option('--json', 'print the created applications as JSON')
+    .action((options: { file: string; json?: boolean }) => runVaultCommand(globals(), (context) => appActions.createFromFile(context, options.file, options)));
+  app
+    .command('list')
+    .description('list the applications you may see, (E) enabled or (D) disabled')
+    .option('--all', 'include config store applications (as ssomanage -listapps all)')
+    .option('--json', 'print the applications as JSON')
+    .action((options: { all?: boolean; json?: boolean }) => runVaultCommand(globals(), (context) => appActions.list(context, options)));
+  app
+    .command('show')
+    .argument('<name>', 'application name (any case)')
+    .description('show one application: type, accounts, fields, flags, ticket lifetime')
+    .option('--json', 'print the application as JSON')
+    .action((name: string, options: JsonOption) => runVaultCommand(globals(), (context) => appActions.show(context, name, options)));
+  app
+    .command('update')
+    .argument('[name]', 'application to change (omit with --file)')
+    .description('change an application: description, contact, accounts, ticket lifetime; or every application of an XML file')
+    .option('--file <xml>', `bring each application of this file to its definition (as ssomanage -updateapps); ${xmlFileHelp.slice(xmlFileHelp.indexOf('"-"'))}`)
+    .option('--description <text>', 'new description')
+    .option('--contact <text>', 'new contact, e.g. an e-mail address')
+    .option('--users <accounts>', 'application users accounts, separated by ";" or "," (replaces the list)')
+    .option('--admins <accounts>', 'application administrators accounts, separated by ";" or "," (replaces the list; affiliate administrators only)')
+    .option('--ticket-timeout <minutes>', 'ticket lifetime for this application, 1 to 525600 minutes, or "default" for the system\'s (SSO administrators only)')
+    .option('--json', 'print the updated application(s) as JSON')
+    .action((name: string | undefined, options: UpdateOptions) =>
+      runVaultCommand(globals(), async (context) => {
+        const changes = changesFromOptions(options);
+        if (options.file !== undefined) {
+          if (name !== undefined || Object.keys(changes).length > 0) throw fail('INVALID_ARGUMENT', 'give either --file XML or NAME with the options to change, not both');
+          return appActions.updateFromFile(context, options.file, options);
+        }
+        if (name === undefined) throw fail('INVALID_ARGUMENT', 'name the application to update (or give --file XML)');
+        if (Object.keys(changes).length === 0) {
+          throw fail('INVALID_ARGUMENT', 'nothing to change: give --description, --contact, --users, --admins or --ticket-timeout');
+        }
+        return appActions.update(context, name, changes, options);
+      }),
+    );
+  for (const [verb, enabled] of [['enable', true], ['disable', false]] as const) {
+    app
+      .command(verb)
+      .argument('<name>', 'application name')
+      .description(enabled ? 'enable an application: lookups and tickets work again' : 'disable an application: lookups fail with APP_DISABLED until it is enabled')
+      .option('--json', 'print the application as JSON')
+      .action((name: string, options: JsonOption) => runVaultCommand(globals(), (context) => appActions.setEnabled(context, name, enabled, options)));
+  }
+  app
+    .command('delete')
+    .argument('<name>', 'application name')
+    .description('delete an application with its mappings, credentials and config entries (affiliate administrators)')
+    .option('--json', 'print {"deleted": NAME}')
+    .action((name: string, options: JsonOption) => runVaultCommand(globals(), (context) => appActions.delete(context, name, options)));
+  app
+    .command('export')
+    .argument('[names...]', 'applications to export (default: every one you may see, config store applications included)')
+    .description('write applications as an ENTSSO XML file that app create reads back to the same definitions')
+    .requiredOption('--file <xml>', 'file to write ("-" for standard output)')
+    .option('--force', 'replace an existing file')
+    .option('--json', 'print {"file", "applications"} as JSON')
+    .action((names: string[], options: JsonOption & { file: string; force?: boolean }) =>
+      runVaultCommand(globals(), (context) => appActions.exportTo(context, names, options.file, options)),
+    );
+}

@@ -1,0 +1,63 @@
+import { Command, Option } from 'commander';
+import { addAppCommands } from './app-commands.js';
+import { addConfigCommands } from './config-commands.js';
+import { addCredentialCommands } from './credential-commands.js';
+import { addEventsCommand } from './events-command.js';
+import { addGlobalCommands } from './global-commands.js';
+import { addLookupCommand } from './lookup-command.js';
+import { addMappingCommands } from './mapping-commands.js';
+import { type GlobalOptions, printJson, runCommand } from './run.js';
+import { addSecretCommands } from './secret-commands.js';
+import { addStartCommand } from './start-command.js';
+import { addTicketCommands } from './ticket-commands.js';
+import { VERSION } from './version.js';
+
+/** The `tessera` command line: every command and option (the docs test walks it). */
+export function createProgram(): Command {
+  const program = new Command('tessera')
+    .description('Tessera: an open enterprise single sign-on credential vault (ENTSSO-compatible)')
+    .version(VERSION)
+    .addOption(new Option('--home <dir>', 'where the embedded default lives: database, seal key, log').env('TESSERA_HOME'))
+    .option('--as <account>', 'vault commands: act as another principal (DOMAIN\\user, no local administrator rights) to test what it may do')
+    .option('--groups <groups>', 'with --as: the groups that principal belongs to, separated by "," or ";"')
+    .showHelpAfterError()
+    // Every command's --help lists --as, --groups and --home too.
+    .configureHelp({ showGlobalOptions: true })
+    // Usage errors read like every other failure and exit 2 (see tessera.ts).
+    .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'error INVALID_ARGUMENT: ')) })
+    .exitOverride()
+    .addHelpText(
+      'after',
+      '\nEnvironment: TESSERA_HOME (default ~/.tessera), TESSERA_DATABASE_URL (postgres://... selects PostgreSQL),\n' +
+        'TESSERA_DATABASE_SCHEMA, TESSERA_SEAL_KEY_FILE, TESSERA_LOG_FILE, TESSERA_BACKUP_KDF. See docs/configuration.md.',
+    );
+
+  const globals = (): GlobalOptions => program.opts<GlobalOptions>();
+
+  program
+    .command('init')
+    .description('create a new vault: seal key file, database and first master secret (refuses to touch an existing vault)')
+    .option('--json', 'print the result as JSON')
+    .action((options: { json?: boolean }) =>
+      runCommand(globals(), async (context) => {
+        const result = await context.secrets.init(context.principal);
+        if (options.json) return printJson(result);
+        process.stdout.write(
+          `Created vault ${result.vaultId} with master secret ${result.currentMsid}.\n` +
+            `  store: ${result.store}\n  seal:  ${result.seal}\n` +
+            'It has NO BACKUP yet: run  tessera secret backup FILE  now.\n',
+        );
+      }),
+    );
+  addStartCommand(program, globals);
+  addSecretCommands(program, globals);
+  addEventsCommand(program, globals);
+  addAppCommands(program, globals);
+  addMappingCommands(program, globals);
+  addCredentialCommands(program, globals);
+  addLookupCommand(program, globals);
+  addTicketCommands(program, globals);
+  addConfigCommands(program, globals);
+  addGlobalCommands(program, globals);
+  return program;
+}

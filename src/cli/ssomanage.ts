@@ -1,0 +1,116 @@
+#!/usr/bin/env node
+import { appActions } from './app-commands.js';
+import { credentialActions } from './credential-commands.js';
+import { globalActions, parseSwitchValue } from './global-commands.js';
+import { mappingActions } from './mapping-commands.js';
+import { runVaultBin, type SwitchRequest, usageProblem, VAULT_BIN_OPTIONS_USAGE } from './vault-bin.js';
+
+/**
+ * ENTSSO's `ssomanage`, for existing scripts and habits: applications, mappings, credentials and
+ * the SSO system settings, with ENTSSO's switches (any case, "-" or "/") and argument order
+ * (mappings are `DOMAIN\user APP`).
+ */
+const USAGE = `Usage: ssomanage <switch> [arguments] [options]
+
+Applications:
+  -createapps <file>                  create the applications of an ENTSSO XML file
+  -updateapps <file>                  update existing applications to their definitions in the file
+  -deleteapp <app>                    delete an application with its mappings and credentials
+  -enableapp <app>                    enable an application
+  -disableapp <app>                   disable an application
+  -displayapp <app>                   show an application
+  -listapps [all]                     list applications, (E)/(D); "all" adds config store applications
+  -purgecache <app>                   accepted for scripts: Tessera keeps no credential cache to purge
+
+Mappings and credentials:
+  -createmappings <file>              create the mappings of an ENTSSO XML file
+  -deletemappings <file>              delete the mappings an ENTSSO XML file names
+  -deletemapping <DOMAIN\\user> <app>  delete a mapping
+  -enablemapping <DOMAIN\\user> <app>  enable a mapping
+  -disablemapping <DOMAIN\\user> <app> disable a mapping
+  -setcredentials <DOMAIN\\user> <app> set a mapping's credentials (host group: the external user
+                                      instead of DOMAIN\\user): asked at the terminal, or one per
+                                      line with --from-file or --stdin; never on the command line
+  -listmappings [DOMAIN\\user] [app]   list mappings, (E)/(D), of an account, an application or both
+
+SSO system:
+  -displaydb                          show the SSO system settings
+  -updatedb <file>                    apply an ENTSSO globalInfo XML file
+  -tickets <allow> <validate>         allow tickets / require their validation (yes/no/on/off)
+  -help                               show this help
+
+Switches are case-insensitive and start with "-" or "/".
+
+${VAULT_BIN_OPTIONS_USAGE}`;
+
+const one = { args: 1 } as const;
+const two = { args: 2 } as const;
+
+const SWITCHES = {
+  createapps: one,
+  updateapps: one,
+  deleteapp: one,
+  enableapp: one,
+  disableapp: one,
+  displayapp: one,
+  listapps: { args: 0, optional: 1 },
+  purgecache: one,
+  createmappings: one,
+  deletemappings: one,
+  deletemapping: two,
+  enablemapping: two,
+  disablemapping: two,
+  setcredentials: two,
+  listmappings: { args: 0, optional: 2 },
+  displaydb: { args: 0 },
+  updatedb: one,
+  tickets: two,
+};
+
+const first = (request: SwitchRequest) => request.args[0]!;
+const second = (request: SwitchRequest) => request.args[1]!;
+const json = (request: SwitchRequest) => ({ json: request.json });
+
+/** ENTSSO's -listmappings takes an account, an application or both; an account has a "\" or an "@". */
+function mappingFilter(args: readonly string[]): { account?: string; application?: string } {
+  if (args.length === 2) return { account: args[0]!, application: args[1]! };
+  if (args.length === 0) return {};
+  return /[\\@]/.test(args[0]!) ? { account: args[0]! } : { application: args[0]! };
+}
+
+await runVaultBin(process.argv.slice(2), {
+  switches: SWITCHES,
+  usage: USAGE,
+  readsValues: ['setcredentials'],
+  offline: {
+    purgecache: (request) => {
+      const message = `Tessera keeps no credential cache across processes: every lookup reads the vault, so there is nothing to purge for ${first(request)}.`;
+      process.stdout.write(request.json ? `${JSON.stringify({ application: first(request), purged: false, reason: message })}\n` : `${message}\n`);
+    },
+  },
+  actions: {
+    createapps: (context, request) => appActions.createFromFile(context, first(request), json(request)),
+    updateapps: (context, request) => appActions.updateFromFile(context, first(request), json(request)),
+    deleteapp: (context, request) => appActions.delete(context, first(request), json(request)),
+    enableapp: (context, request) => appActions.setEnabled(context, first(request), true, json(request)),
+    disableapp: (context, request) => appActions.setEnabled(context, first(request), false, json(request)),
+    displayapp: (context, request) => appActions.show(context, first(request), json(request)),
+    listapps: async (context, request) => {
+      const [word] = request.args;
+      if (word !== undefined && word.toLowerCase() !== 'all') throw usageProblem(`-listapps takes "all" or nothing, not "${word}"`, USAGE);
+      await appActions.list(context, { all: word !== undefined, json: request.json });
+    },
+    purgecache: async () => undefined,
+    createmappings: (context, request) => mappingActions.createFromFile(context, first(request), json(request)),
+    deletemappings: (context, request) => mappingActions.deleteFromFile(context, first(request), json(request)),
+    deletemapping: (context, request) => mappingActions.delete(context, second(request), first(request), json(request)),
+    enablemapping: (context, request) => mappingActions.setEnabled(context, second(request), first(request), true, json(request)),
+    disablemapping: (context, request) => mappingActions.setEnabled(context, second(request), first(request), false, json(request)),
+    setcredentials: (context, request) => credentialActions.set(context, second(request), first(request), { ...request.source, json: request.json }),
+    listmappings: (context, request) => mappingActions.list(context, mappingFilter(request.args), json(request)),
+    displaydb: (context, request) => globalActions.show(context, json(request)),
+    updatedb: (context, request) => globalActions.updateFromFile(context, first(request), json(request)),
+    tickets: (context, request) =>
+      globalActions.tickets(context, parseSwitchValue('-tickets <allow>', first(request)), parseSwitchValue('-tickets <validate>', second(request)), json(request)),
+  },
+});
