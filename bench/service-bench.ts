@@ -17,7 +17,7 @@ import { type Summary, summarize } from './stats.js';
 
 /** Satisfies the backup password policy (12+ characters, no run, not a common password). */
 export const PASSWORD = 'bench amber-tiger 4711 lantern';
-export const PRINCIPAL: Principal = { name: 'BENCH\\bench' };
+export const PRINCIPAL: Principal = { name: 'BENCH\\bench', localAdministrator: true };
 
 export type Subject = 'argon2id' | 'backup' | 'restore' | 'verify';
 export const SUBJECTS: readonly Subject[] = ['argon2id', 'backup', 'restore', 'verify'];

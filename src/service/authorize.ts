@@ -74,3 +74,9 @@ function denied(principal: Principal, role: Role, action: string, app?: string) 
     `${principal.name} may not ${action}${app ? ` of ${app}` : ''}: that needs membership of ${ROLE_NAMES[role]}. Ask an SSO administrator`,
   );
 }
+
+/** The master secret is the SSO administrators' alone (ENTSSO 10772). */
+export async function requireSsoAdmin(store: { getGlobalInfo(): Promise<GlobalInfo> }, principal: Principal, action: string): Promise<void> {
+  if (principal.localAdministrator) return;
+  authorize(principal, await store.getGlobalInfo(), 'ssoAdmin', action);
+}

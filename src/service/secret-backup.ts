@@ -4,6 +4,7 @@ import { type Keyring, allSecrets, disposeKeyring, generateMasterSecret, rotateK
 import { rewrapDataKey } from '../vault/index.js';
 import { type BackupTarget, precheckBackup, writeVerifiedBackup } from './backup-writer.js';
 import type { Principal, SecretServiceDeps } from './deps.js';
+import { requireSsoAdmin } from './authorize.js';
 import { osUserOf } from './principal.js';
 import { openKeyring } from './vault-keyring.js';
 
@@ -21,6 +22,7 @@ export async function backupSecret(deps: SecretServiceDeps, target: BackupTarget
   let opened: Awaited<ReturnType<typeof openKeyring>> | undefined;
   try {
     msids = await knownMsids(deps);
+    await requireSsoAdmin(deps.store, principal, 'back up or generate the master secret');
     await precheckBackup(target);
     opened = await openKeyring(deps);
     await writeVerifiedBackup(deps, opened.keyring, target, principal);
@@ -57,6 +59,7 @@ export async function generateSecret(deps: SecretServiceDeps, target: BackupTarg
   let stage: 'backup' | 'commit' = 'backup';
   try {
     msids = await knownMsids(deps);
+    await requireSsoAdmin(deps.store, principal, 'back up or generate the master secret');
     await precheckBackup(target);
     opened = await openKeyring(deps);
     // Every data key is re-wrapped under the new secret below, so older secrets are referenced

@@ -16,6 +16,7 @@ import {
 import type { VaultRecord } from '../store/index.js';
 import { sameKey } from './backup-writer.js';
 import type { PasswordPrompt, Principal, SecretServiceDeps } from './deps.js';
+import { requireSsoAdmin } from './authorize.js';
 import { osUserOf } from './principal.js';
 
 export interface BackupSource {
@@ -70,6 +71,7 @@ export async function restoreSecret(deps: SecretServiceDeps, request: RestoreReq
   try {
     const vault = await deps.store.getVault();
     if (vault) msids = { current: vault.currentMsid, previous: vault.previousMsid ?? '' };
+    await requireSsoAdmin(deps.store, principal, 'restore the master secret');
     const backup = await readBackup(request, principal);
     restored = backup.keyring;
     if (!vault) msids = { current: backup.info.currentMsid, previous: backup.info.previousMsid ?? '' };

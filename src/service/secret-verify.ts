@@ -3,6 +3,7 @@ import { explainFileError, fail, isTesseraError, withMessage } from '../errors/i
 import { type Keyring, allSecrets, disposeKeyring, findSecret, unsealKeyring } from '../keys/index.js';
 import { sameKey } from './backup-writer.js';
 import type { Principal, SecretServiceDeps } from './deps.js';
+import { requireSsoAdmin } from './authorize.js';
 import { osUserOf } from './principal.js';
 import { type BackupSource, readBackup } from './secret-restore.js';
 
@@ -27,6 +28,7 @@ export async function verifyBackup(deps: SecretServiceDeps, source: BackupSource
   let keyring: Keyring | undefined;
   try {
     const vault = await deps.store.getVault();
+    await requireSsoAdmin(deps.store, principal, 'verify master secret backups');
     const backup = await readBackup(source, principal);
     keyring = backup.keyring;
     if (vault && vault.vaultId !== keyring.vaultId) {

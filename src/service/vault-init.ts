@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { fail } from '../errors/index.js';
 import { disposeKeyring, generateMasterSecret, newKeyring, sealKeyring } from '../keys/index.js';
+import { requireSsoAdmin } from './authorize.js';
 import type { Principal, SecretServiceDeps } from './deps.js';
 
 export interface InitResult {
@@ -12,6 +13,7 @@ export interface InitResult {
 
 /** `tessera init`: a new vault with its first master secret. Never touches an existing one. */
 export async function initVault(deps: SecretServiceDeps, principal: Principal): Promise<InitResult> {
+  await requireSsoAdmin(deps.store, principal, 'create a vault');
   const existing = await deps.store.getVault();
   if (existing) {
     throw fail(

@@ -9,7 +9,7 @@ import { openStore, type Store } from '../../src/store/index.js';
 import type { StoreTarget } from '../support/databases.js';
 
 export const PASSWORD = 'violet tractor evening lantern';
-export const alice: Principal = { name: 'HOST\\alice' };
+export const alice: Principal = { name: 'HOST\\alice', localAdministrator: true };
 
 /** A real service on a real store, a real key file and a real pino log file, with a settable clock. */
 export interface Harness {

@@ -149,6 +149,19 @@ describe.each(storeTargets)('master secret lifecycle on $name', (target) => {
     expect(await h.store.listEvents({ id: 10589 })).toHaveLength(2);
   });
 
+  it('keeps the master secret to SSO administrators, and a refused backup still emits 10560', async () => {
+    const { currentMsid } = await h.service.init(alice);
+    const bob = { name: 'CORP\\bob', groups: ['CORP\\Payroll Admins'] };
+    const file = join(h.dir, 'bob.bak');
+    await expect(h.service.backup(backupTo(file), bob)).rejects.toMatchObject({ code: 'ACCESS_DENIED' });
+    await expect(h.service.generate(backupTo(file), bob)).rejects.toMatchObject({ code: 'ACCESS_DENIED' });
+    expect(existsSync(file)).toBe(false);
+    expect((await eventsOf(10560)).at(0)).toMatchObject({ 'Client User': 'CORP\\bob', 'Error Code': 'ACCESS_DENIED', 'Current MSID': currentMsid });
+    await h.store.updateGlobalInfo({ ssoAdminAccounts: ['CORP\\SSO Admins'] });
+    await h.service.backup(backupTo(file), { name: 'CORP\\carol', groups: ['CORP\\SSO Admins'] });
+    expect(existsSync(file)).toBe(true);
+  });
+
   it('never writes a password or key material to the events or the log', async () => {
     await h.service.init(alice);
     const file = join(h.dir, 'a.bak');
