@@ -237,7 +237,7 @@ export function formatVaultBench(result: VaultBenchResult): string {
       `${count(r.seeding.mappings)} mappings via ${r.seeding.mappingsHow} (${(r.seeding.mappingsMs / 1000).toFixed(1)} s).`,
   );
   lines.push(
-    `   ${r.warmupRotations} warm-up rotations first; ${r.secretsAtEnd} master secrets in the keyring at the end (previous ones are kept); ` +
+    `   ${r.warmupRotations} warm-up rotations first; ${r.secretsAtEnd} master secrets in the keyring at the end (current and previous: older ones are pruned once every data key is re-wrapped); ` +
       'afterwards every data key is wrapped by the current secret and a seeded credential still decrypts through the service.',
   );
   return lines.join('\n');
