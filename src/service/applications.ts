@@ -4,13 +4,12 @@ import {
   type ApplicationInput,
   IMMUTABLE_FLAGS,
   checkAccount,
-  checkApplicationName,
   checkNewApplication,
   checkText,
   checkTicketTimeout,
   newDataKey,
 } from '../vault/index.js';
-import { authorize, hasRole, isAppAdmin } from './authorize.js';
+import { authorize, hasRole } from './authorize.js';
 import type { Principal } from './deps.js';
 import { type VaultContext, newId } from './vault-context.js';
 
@@ -105,12 +104,6 @@ export function applicationOperations(context: VaultContext) {
         await store.deleteApplication(app.id);
       });
     },
-
-    /** Whether `principal` administers `app` (front ends show admin-only details). */
-    async administers(app: ApplicationRecord, principal: Principal): Promise<boolean> {
-      return isAppAdmin(principal, await context.global(), app);
-    },
   };
 }
 
-export { checkApplicationName };

@@ -9,6 +9,7 @@ import {
   disposeBackupKeys,
   disposeKeyring,
   encryptBackup,
+  findSecret,
   openBackup,
   parseBackup,
   writeFileAtomically,
@@ -77,6 +78,15 @@ export function sameSecrets(a: Keyring, b: Keyring): boolean {
     left.length === right.length &&
     left.every((secret, index) => secret.msid === right[index]!.msid && sameKey(secret.key, right[index]!.key))
   );
+}
+
+/** The first MSID both keyrings hold with different keys: then they do not share a history. */
+export function mismatchedMsid(vault: Keyring, backup: Keyring): string | undefined {
+  for (const secret of allSecrets(backup)) {
+    const mine = findSecret(vault, secret.msid);
+    if (mine && !sameKey(mine.key, secret.key)) return secret.msid;
+  }
+  return undefined;
 }
 
 /** Constant-time comparison of two keys. */

@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { fail } from '../errors/index.js';
 import type { ApplicationRecord, MappingRecord, SealedField } from '../store/vault-types.js';
 import { fieldKeyVersion, openFields, sameAccount } from '../vault/index.js';
-import { authorizeApp, hasRole, isAppUser, memberOf } from './authorize.js';
+import { authorizeApp, isAppUser, memberOf } from './authorize.js';
 import type { Principal } from './deps.js';
 import type { VaultContext } from './vault-context.js';
 
@@ -79,11 +79,6 @@ export function lookupOperations(context: VaultContext) {
         }
         return { account: app.type === 'hostGroup' ? app.windowsAccount! : mapping!.account, externalUser };
       });
-    },
-
-    /** Whether the caller administers the application (used by front ends). */
-    async isAdministrator(app: ApplicationRecord, principal: Principal): Promise<boolean> {
-      return hasRole(principal, await context.global(), 'appAdmin', app);
     },
   };
 }

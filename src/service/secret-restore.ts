@@ -14,7 +14,7 @@ import {
   unsealKeyring,
 } from '../keys/index.js';
 import type { VaultRecord } from '../store/index.js';
-import { sameKey } from './backup-writer.js';
+import { mismatchedMsid } from './backup-writer.js';
 import type { PasswordPrompt, Principal, SecretServiceDeps } from './deps.js';
 import { requireSsoAdmin } from './authorize.js';
 import { osUserOf } from './principal.js';
@@ -154,7 +154,7 @@ export async function restoreSecret(deps: SecretServiceDeps, request: RestoreReq
  * The keyring the vault holds now, if this machine can still unseal it. A missing or wrong
  * seal key is exactly the disaster a restore repairs, so it is not an error here.
  */
-function openExistingKeyring(deps: SecretServiceDeps, vault: VaultRecord): { keyring: Keyring | undefined; seal: Seal | undefined } {
+export function openExistingKeyring(deps: SecretServiceDeps, vault: VaultRecord): { keyring: Keyring | undefined; seal: Seal | undefined } {
   if (!deps.seal.exists()) return { keyring: undefined, seal: undefined };
   const seal = deps.seal.open();
   try {
@@ -183,15 +183,13 @@ function checkReplacement(vault: VaultRecord, current: Keyring | undefined, rest
     );
   }
   if (!current) return;
-  for (const secret of allSecrets(restored)) {
-    const mine = findSecret(current, secret.msid);
-    if (mine && !sameKey(mine.key, secret.key)) {
-      throw fail(
-        'SECRET_MISMATCH',
-        `the backup holds a different secret under MSID ${secret.msid} than this vault: the file does not come from this vault's history; ` +
-          'use another backup',
-      );
-    }
+  const msid = mismatchedMsid(current, restored);
+  if (msid !== undefined) {
+    throw fail(
+      'SECRET_MISMATCH',
+      `the backup holds a different secret under MSID ${msid} than this vault: the file does not come from this vault's history; ` +
+        'use another backup',
+    );
   }
 }
 

@@ -1,11 +1,12 @@
-import { describeEvent, isEventId } from '../events/index.js';
-import { explainFileError, fail, isTesseraError, withMessage } from '../errors/index.js';
-import { type Keyring, allSecrets, disposeKeyring, findSecret, unsealKeyring } from '../keys/index.js';
-import { sameKey } from './backup-writer.js';
-import type { Principal, SecretServiceDeps } from './deps.js';
+import { explainFileError, fail, withMessage } from '../errors/index.js';
+import { type Keyring, allSecrets, disposeKeyring } from '../keys/index.js';
+import type { VaultRecord } from '../store/index.js';
 import { requireSsoAdmin } from './authorize.js';
+import { mismatchedMsid } from './backup-writer.js';
+import { emitCataloguedEvent } from './catalogued-event.js';
+import type { Principal, SecretServiceDeps } from './deps.js';
 import { osUserOf } from './principal.js';
-import { type BackupSource, readBackup } from './secret-restore.js';
+import { type BackupSource, openExistingKeyring, readBackup } from './secret-restore.js';
 
 export interface VerifyResult {
   file: string;
@@ -37,7 +38,7 @@ export async function verifyBackup(deps: SecretServiceDeps, source: BackupSource
         `the file decrypts, but it is a backup of vault ${keyring.vaultId}, not of this vault ${vault.vaultId}: keep it with that vault's records`,
       );
     }
-    if (vault && deps.seal.exists()) compareWithVault(deps, vault.sealedKeyring, vault.vaultId, keyring);
+    if (vault) compareWithVault(deps, vault, keyring);
     const msids = allSecrets(keyring).map((secret) => secret.msid);
     await deps.store.recordBackup({
       vaultId: keyring.vaultId,
@@ -63,36 +64,25 @@ export async function verifyBackup(deps: SecretServiceDeps, source: BackupSource
     const cause = explainFileError(error, { path: source.file, action: 'read', osUser: osUserOf(principal) });
     const failure = withMessage(cause, `The backup ${source.file} does not verify: ${cause.message}`);
     // An operator must hear of a bad backup: emit the ENTSSO event its failure maps to.
-    const id = failure.eventId;
-    if (id !== undefined && isEventId(id) && describeEvent(id).params.length === 0) {
-      await deps.events.emit(id, {} as never, failure.message);
-    }
+    await emitCataloguedEvent(deps.events, failure.eventId, failure.message);
     throw failure;
   } finally {
     disposeKeyring(keyring);
   }
 }
 
-function compareWithVault(deps: SecretServiceDeps, sealed: Buffer, vaultId: string, backup: Keyring): void {
-  const seal = deps.seal.open();
-  let current: Keyring | undefined;
+/** SECRET_MISMATCH when the file holds another secret under an MSID the vault knows. */
+function compareWithVault(deps: SecretServiceDeps, vault: VaultRecord, backup: Keyring): void {
+  // A node that cannot unseal its own keyring cannot compare; the file still decrypted,
+  // which is what verify proves.
+  const existing = openExistingKeyring(deps, vault);
   try {
-    current = unsealKeyring(seal, sealed, vaultId);
-  } catch (error) {
-    // This node cannot unseal its own keyring; the file still decrypted, which is what verify proves.
-    if (isTesseraError(error, 'DECRYPTION_FAILED')) return;
-    throw error;
-  } finally {
-    seal.dispose();
-  }
-  try {
-    for (const secret of allSecrets(backup)) {
-      const mine = findSecret(current, secret.msid);
-      if (mine && !sameKey(mine.key, secret.key)) {
-        throw fail('SECRET_MISMATCH', `the file holds a different secret under MSID ${secret.msid} than this vault: it is not a backup of this vault`);
-      }
+    const msid = existing.keyring && mismatchedMsid(existing.keyring, backup);
+    if (msid !== undefined) {
+      throw fail('SECRET_MISMATCH', `the file holds a different secret under MSID ${msid} than this vault: it is not a backup of this vault`);
     }
   } finally {
-    disposeKeyring(current);
+    disposeKeyring(existing.keyring);
+    existing.seal?.dispose();
   }
 }

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { describeEvent, isEventId } from '../events/index.js';
 import { isTesseraError } from '../errors/index.js';
 import { type Keyring, disposeKeyring, unsealKeyring } from '../keys/index.js';
 import type { Store } from '../store/index.js';
 import type { ApplicationRecord, DataKeyRecord, GlobalInfo, VaultStore } from '../store/vault-types.js';
 import { type UnwrappedDataKey, unwrapDataKey } from '../vault/index.js';
 import { type Role, authorizeApp } from './authorize.js';
+import { emitCataloguedEvent } from './catalogued-event.js';
 import type { EventSink, Principal, SealSource } from './deps.js';
 import { requireVault } from './vault-keyring.js';
 
@@ -111,9 +111,8 @@ export class VaultContext {
     } catch (error) {
       const code = isTesseraError(error) ? error.code : 'INTERNAL';
       const message = `${operation.function} on ${operation.application || 'the SSO system'} by ${operation.principal.name} failed: ${error instanceof Error ? error.message : String(error)}`;
-      const id = isTesseraError(error) ? error.eventId : undefined;
-      if (id !== undefined && isEventId(id) && describeEvent(id).params.length === 0) await this.deps.events.emit(id, {} as never, message);
-      else await this.deps.events.emit(10536, { ...common, 'Error Code': code }, message);
+      const emitted = await emitCataloguedEvent(this.deps.events, isTesseraError(error) ? error.eventId : undefined, message);
+      if (!emitted) await this.deps.events.emit(10536, { ...common, 'Error Code': code }, message);
       throw error;
     }
   }
