@@ -47,7 +47,8 @@ export async function runServiceBench(options: ServiceBenchOptions): Promise<Ser
   );
   const store = await openStore({ kind: 'sqlite', file: join(directory, 'tessera.sqlite') });
   try {
-    const events = createEventEmitter({ sink: store, logger });
+    const now = () => new Date();
+    const events = createEventEmitter({ sink: store, logger, now });
     const service = createSecretService({
       store,
       events,
@@ -55,7 +56,7 @@ export async function runServiceBench(options: ServiceBenchOptions): Promise<Ser
       kdf,
       computerName: 'BENCH',
       writer: 'tessera bench',
-      now: () => new Date(),
+      now,
     });
     await service.init(PRINCIPAL);
 

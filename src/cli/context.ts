@@ -36,9 +36,10 @@ export async function openContext(config: TesseraConfig, actAs: ActAs = {}): Pro
   mkdirSync(config.home, { recursive: true, mode: 0o700 });
   const logger = createLogger(config);
   const store = await openStore(config.database);
-  const events = createEventEmitter({ sink: store, logger });
-  const seal = keyFileSealSource(config.sealKeyFile);
+  // The one clock of this process: every time-based rule and every event reads it.
   const now = () => new Date();
+  const events = createEventEmitter({ sink: store, logger, now });
+  const seal = keyFileSealSource(config.sealKeyFile);
   const secrets = createSecretService({
     store,
     events,

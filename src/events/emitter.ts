@@ -14,8 +14,8 @@ export type EventLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
 export interface EventEmitterDeps {
   sink: EventSink;
   logger: EventLogger;
-  /** Clock for the event's time; defaults to the system clock. */
-  now?: () => Date;
+  /** The process's one clock (the same the service reads), so an event's time agrees with its rules. */
+  now: () => Date;
 }
 
 export interface EventEmitter {
@@ -44,7 +44,7 @@ export function describeEvent<Id extends EventId>(id: Id): CatalogEntry<Id> {
 
 export function createEventEmitter(deps: EventEmitterDeps): EventEmitter {
   const { sink, logger } = deps;
-  const now = deps.now ?? (() => new Date());
+  const { now } = deps;
 
   async function emit<Id extends EventId>(
     id: Id,

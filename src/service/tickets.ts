@@ -47,7 +47,8 @@ export function ticketOperations(context: VaultContext, lookup: ReturnType<typeo
           throw fail('TICKETS_NOT_ALLOWED', `tickets are not allowed ${global.ticketsAllowed ? `for ${app.name}` : 'in this SSO system'}`);
         }
         const claims = readTicket(await context.keyring(), ticket);
-        if (Date.parse(claims.expiresAt) <= context.now().getTime()) {
+        const now = context.now();
+        if (Date.parse(claims.expiresAt) <= now.getTime()) {
           throw fail('TICKET_EXPIRED', `the ticket of ${claims.account} expired at ${claims.expiresAt}: the caller must get a new one`);
         }
         const mustValidate = global.ticketsValidate || app.flags.validateTickets;
@@ -62,7 +63,7 @@ export function ticketOperations(context: VaultContext, lookup: ReturnType<typeo
           );
           throw fail('TICKET_ISSUER_MISMATCH', `the ticket was issued to ${claims.issuer}, not to the sender ${options.sender}: refuse the message`);
         }
-        if (!(await store.redeemTicket(claims.id, claims.expiresAt))) {
+        if (!(await store.redeemTicket(claims.id, claims.expiresAt, now))) {
           throw fail('TICKET_REDEEMED', 'the ticket was already redeemed: tickets are single use, the caller must get a new one');
         }
         return lookup.credentialsOf(app, await store.getMapping(app.id, claims.account), claims.account);

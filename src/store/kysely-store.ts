@@ -247,8 +247,8 @@ export class KyselyStore implements Store {
     return config.deleteConfig(this.#db, applicationId, identifier);
   }
 
-  redeemTicket(ticketId: string, expiresAt: string): Promise<boolean> {
-    return redeemTicket(this.#db, ticketId, expiresAt);
+  redeemTicket(ticketId: string, expiresAt: string, now: Date): Promise<boolean> {
+    return redeemTicket(this.#db, ticketId, expiresAt, now);
   }
 
   close(): Promise<void> {

@@ -168,5 +168,5 @@ export interface VaultStore {
   deleteConfig(applicationId: string, identifier: string): Promise<boolean>;
 
   /** Records a ticket as redeemed; false when it already was (exactly one caller wins). */
-  redeemTicket(ticketId: string, expiresAt: string): Promise<boolean>;
+  redeemTicket(ticketId: string, expiresAt: string, now: Date): Promise<boolean>;
 }

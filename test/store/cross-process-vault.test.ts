@@ -39,9 +39,10 @@ try {
   } catch (error) {
     if (error.code !== 'APP_EXISTS') throw error;
   }
-  const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
+  const redeemedAt = new Date('2031-06-15T12:00:00.000Z');
+  const expiresAt = new Date(redeemedAt.getTime() + 3_600_000).toISOString();
   const tickets = Array.from({ length: Number(process.env.TICKETS) }, (_, n) => 'ticket-' + n);
-  const results = await Promise.all(tickets.map((ticket) => store.redeemTicket(ticket, expiresAt)));
+  const results = await Promise.all(tickets.map((ticket) => store.redeemTicket(ticket, expiresAt, redeemedAt)));
   tickets.forEach((ticket, n) => { if (results[n]) won.push(ticket); });
 } finally {
   await store.close();

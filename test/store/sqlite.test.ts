@@ -62,9 +62,10 @@ describe('sqlite store', () => {
     const { db } = await openSqlite(file);
     try {
       const old = { ticket_id: 'old', expires_at: '2001-01-01T00:00:00.000Z', redeemed_at: '2001-01-01T00:00:00.000Z' };
-      const recent = { ...old, ticket_id: 'recent', expires_at: new Date(Date.now() - 3_600_000).toISOString() };
+      const now = new Date('2030-01-01T00:00:00.000Z');
+      const recent = { ...old, ticket_id: 'recent', expires_at: new Date(now.getTime() - 3_600_000).toISOString() };
       await db.insertInto('redeemed_tickets').values([old, recent]).execute();
-      expect(await store.redeemTicket('new', new Date(Date.now() + 60_000).toISOString())).toBe(true);
+      expect(await store.redeemTicket('new', new Date(now.getTime() + 60_000).toISOString(), now)).toBe(true);
       const left = await db.selectFrom('redeemed_tickets').select('ticket_id').orderBy('ticket_id').execute();
       expect(left.map((row) => row.ticket_id)).toEqual(['new', 'recent']);
     } finally {

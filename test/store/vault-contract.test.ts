@@ -488,31 +488,42 @@ describe.each(storeTargets)('vault store contract: $name', (target) => {
   });
 
   describe('tickets', () => {
-    const inAnHour = () => new Date(Date.now() + 3_600_000).toISOString();
+    // The store takes "now" from its caller: a clock years away from the wall clock must work.
+    const now = new Date('2031-06-15T12:00:00.000Z');
+    const inAnHour = () => new Date(now.getTime() + 3_600_000).toISOString();
 
     it('redeems a ticket once', async () => {
       const expiresAt = inAnHour();
-      expect(await store.redeemTicket('ticket-1', expiresAt)).toBe(true);
-      expect(await store.redeemTicket('ticket-1', expiresAt)).toBe(false);
-      expect(await store.redeemTicket('ticket-2', expiresAt)).toBe(true);
+      expect(await store.redeemTicket('ticket-1', expiresAt, now)).toBe(true);
+      expect(await store.redeemTicket('ticket-1', expiresAt, now)).toBe(false);
+      expect(await store.redeemTicket('ticket-2', expiresAt, now)).toBe(true);
     });
 
     it('lets exactly one of 10 concurrent redeemers win', async () => {
       const expiresAt = inAnHour();
-      const results = await Promise.all(Array.from({ length: 10 }, () => store.redeemTicket('ticket-race', expiresAt)));
+      const results = await Promise.all(Array.from({ length: 10 }, () => store.redeemTicket('ticket-race', expiresAt, now)));
       expect(results.filter(Boolean)).toHaveLength(1);
     });
 
     it('still refuses a ticket redeemed just after it expired', async () => {
-      const justExpired = new Date(Date.now() - 60_000).toISOString();
-      expect(await store.redeemTicket('ticket-old', justExpired)).toBe(true);
-      expect(await store.redeemTicket('ticket-new', inAnHour())).toBe(true);
-      expect(await store.redeemTicket('ticket-old', justExpired)).toBe(false);
+      const justExpired = new Date(now.getTime() - 60_000).toISOString();
+      expect(await store.redeemTicket('ticket-old', justExpired, now)).toBe(true);
+      expect(await store.redeemTicket('ticket-new', inAnHour(), now)).toBe(true);
+      expect(await store.redeemTicket('ticket-old', justExpired, now)).toBe(false);
+    });
+
+    it('judges the purge window by the caller\'s clock, not the wall clock', async () => {
+      const past = new Date('2003-02-01T00:00:00.000Z');
+      const expiresAt = new Date(past.getTime() + 60_000).toISOString();
+      expect(await store.redeemTicket('ticket-2003', expiresAt, past)).toBe(true);
+      expect(await store.redeemTicket('ticket-2003', expiresAt, past)).toBe(false);
+      // A day and more later by the same clock, the record may be purged: refused, never redeemable again.
+      expect(await store.redeemTicket('ticket-2003', expiresAt, new Date(past.getTime() + 2 * 86_400_000))).toBe(false);
     });
 
     it('refuses a ticket long expired, whose record may have been purged', async () => {
-      expect(await store.redeemTicket('ancient', '2001-01-01T00:00:00.000Z')).toBe(false);
-      await expect(store.redeemTicket('bad', 'not a time')).rejects.toSatisfy(expectCode('INVALID_QUERY'));
+      expect(await store.redeemTicket('ancient', '2001-01-01T00:00:00.000Z', now)).toBe(false);
+      await expect(store.redeemTicket('bad', 'not a time', now)).rejects.toSatisfy(expectCode('INVALID_QUERY'));
     });
   });
 });
