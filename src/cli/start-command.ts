@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { isTesseraError } from '../errors/index.js';
+import { describeDatabase } from '../store/index.js';
 import type { CliContext } from './context.js';
 import { type GlobalOptions, runCommand } from './run.js';
 
@@ -20,8 +21,7 @@ export function addStartCommand(program: Command, globals: () => GlobalOptions):
 
 async function runNode(context: CliContext): Promise<void> {
   const { secrets, events, config } = context;
-  const database = config.database.kind === 'sqlite' ? config.database.file : config.database.url.replace(/\/\/[^@/]*@/, '//');
-  await events.emit(10501, { 'Computer Name': config.computerName, 'SQL Server Name': context.store.location, 'SSO Database Name': database });
+  await events.emit(10501, { 'Computer Name': config.computerName, 'SQL Server Name': context.store.location, 'SSO Database Name': describeDatabase(config.database) });
   if (!(await context.store.getVault())) {
     const created = await secrets.init(context.principal);
     process.stdout.write(`Created a new vault ${created.vaultId} in ${created.store}; seal key: ${config.sealKeyFile}\n`);

@@ -2,6 +2,7 @@
  * The store: where the vault row, backup records and event log are kept, and the vault proper:
  * applications, data keys, mappings, credentials, config entries, redeemed tickets, global info.
  */
+export { describeDatabase } from './describe.js';
 export { openStore } from './open-store.js';
 export type {
   BackupRecord,

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestVault, storeTargets, type TestVault } from '../support/cli.js';
@@ -74,5 +74,31 @@ describe.each(storeTargets)('tessera start on $name', (target) => {
     const bad = await vault.tessera(['events', '--since', 'yesterday-ish']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('error INVALID_ARGUMENT: --since takes an ISO 8601 time');
+  });
+});
+
+describe('tessera start with a PostgreSQL URL that carries passwords', () => {
+  const postgres = storeTargets.find((target) => target.name === 'postgres')!;
+  // Trust authentication ignores them, so the node starts; none may be shown or logged.
+  const urls = [
+    ['in the query', (url: URL) => `${url.protocol}//postgres@${url.host}${url.pathname}?password=Hunter2-in-query`],
+    ['holding an @', (url: URL) => `${url.protocol}//postgres:p%40ss-Hunter2@${url.host}${url.pathname}`],
+    ['with an unescaped @', (url: URL) => `${url.protocol}//postgres:p@ss-Hunter2@${url.host}${url.pathname}`],
+  ] as const;
+
+  it.each(urls)('shows no password given %s in events, log or output', async (_, build) => {
+    const vault = await createTestVault(postgres);
+    try {
+      vault.env.TESSERA_DATABASE_URL = build(new URL(vault.env.TESSERA_DATABASE_URL!));
+      const run = await startAndStop(vault);
+      expect(run.code).toBe(0);
+      const [started] = await vault.events(10501);
+      expect(started!.params['SSO Database Name']).toMatch(/^postgres:\/\/127\.0\.0\.1:5432\/test \(schema t_[0-9a-f]+\)$/);
+      const everything = [run.stdout, run.stderr, JSON.stringify(await vault.events()), readFileSync(join(vault.home, 'tessera.log'), 'utf8')].join('\n');
+      expect(everything).not.toContain('Hunter2');
+      expect(everything).not.toContain('p@ss');
+    } finally {
+      await vault.cleanup();
+    }
   });
 });
