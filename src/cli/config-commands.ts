@@ -9,12 +9,17 @@ interface JsonOption {
   json?: boolean;
 }
 
-/** `Label=value` lines (the value is everything after the first "="); blank lines are skipped. */
+interface GetOptions extends JsonOption {
+  runtime?: boolean;
+  showSecrets?: boolean;
+}
+
+/** `Label=value` lines (the value is everything after the first "="); blank lines and `#` comments are skipped. */
 export function parseConfigLines(text: string, source: string): ConfigValues {
   const values: ConfigValues = {};
   const seen = new Set<string>();
   splitLines(text).forEach((line, index) => {
-    if (line.trim() === '') return;
+    if (line.trim() === '' || line.trimStart().startsWith('#')) return;
     const equals = line.indexOf('=');
     const label = equals < 0 ? '' : line.slice(0, equals).trim();
     if (label === '') throw fail('INVALID_ARGUMENT', `${source} line ${index + 1}: write Label=value (the field's label, "=", then the value)`);
@@ -35,10 +40,18 @@ export const configActions = {
     process.stdout.write(`Wrote ${Object.keys(values).length} field(s) of ${identifier} in ${app}.\n`);
   },
 
-  async get(context: CliContext, app: string, identifier: string, options: JsonOption & { runtime?: boolean }): Promise<void> {
+  async get(context: CliContext, app: string, identifier: string, options: GetOptions): Promise<void> {
     const values = await context.vault.config.get(app, identifier, options.runtime ? 'runtime' : 'admin', context.principal);
-    if (options.json) return printJson(values);
-    process.stdout.write(Object.entries(values).map(([label, value]) => `${label}=${value}\n`).join(''));
+    // Masked values print only when asked for, whatever the read mode. The masks come from the
+    // definition; a caller who may not read it sees every value as masked.
+    const definition = await context.vault.applications.get(app, context.principal).catch(() => undefined);
+    const masked = (label: string) => definition?.fields.find((field) => field.label === label)?.masked ?? true;
+    const shown = Object.entries(values).filter(([label]) => options.showSecrets || !masked(label));
+    if (options.json) return printJson(Object.fromEntries(shown));
+    const hidden = Object.keys(values).filter((label) => !options.showSecrets && masked(label));
+    // A comment, not a placeholder value: the output stays safe to feed back to `config set`.
+    const notes = hidden.map((label) => `# ${label} is masked: add --show-secrets to print it\n`);
+    process.stdout.write(shown.map(([label, value]) => `${label}=${value}\n`).join('') + notes.join(''));
   },
 
   async delete(context: CliContext, app: string, identifier: string, options: JsonOption): Promise<void> {
@@ -68,10 +81,11 @@ export function addConfigCommands(program: Command, globals: () => GlobalOptions
     .command('get')
     .argument(...appArgument)
     .argument(...identifierArgument)
-    .description('print an entry as Label=value lines: administrators read it without its masked fields, --runtime reads all')
+    .description('print an entry as Label=value lines: administrators read it without its masked fields, --runtime reads all; masked values print only with --show-secrets')
     .option('--runtime', "run-time read, as the application's users do: every field, masked ones included")
+    .option('--show-secrets', 'print masked fields (otherwise a # comment names them, and --json leaves them out)')
     .option('--json', 'print the fields as a JSON object')
-    .action((app: string, identifier: string, options: JsonOption & { runtime?: boolean }) =>
+    .action((app: string, identifier: string, options: GetOptions) =>
       runVaultCommand(globals(), (context) => configActions.get(context, app, identifier, options)),
     );
   config

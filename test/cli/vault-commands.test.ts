@@ -104,7 +104,7 @@ function commands(target: StoreTarget): void {
     expect(ok(await vault.tessera(['config', 'get', 'AdapterSettings', id]), 'config get').stdout).toBe('Endpoint=https://one\n');
     const file = await writeBeside(vault, 'endpoint.txt', 'Endpoint=https://two\n');
     ok(await vault.tessera(['config', 'set', 'AdapterSettings', id, '--from-file', file]), 'config set --from-file');
-    const runtime = ok(await vault.tessera(['config', 'get', 'AdapterSettings', id, '--runtime', '--json', ...HOST]), 'config get --runtime');
+    const runtime = ok(await vault.tessera(['config', 'get', 'AdapterSettings', id, '--runtime', '--json', '--show-secrets', ...HOST]), 'config get --runtime');
     expect(JSON.parse(runtime.stdout)).toEqual({ Endpoint: 'https://two', ApiKey: 'k=v;42' });
     expect(failure(await vault.tessera(['config', 'delete', 'AdapterSettings', id, ...HOST]))).toEqual({
       code: 1,
@@ -112,6 +112,20 @@ function commands(target: StoreTarget): void {
     });
     ok(await vault.tessera(['config', 'delete', 'AdapterSettings', id]), 'config delete');
     expect(failure(await vault.tessera(['config', 'get', 'AdapterSettings', id]))).toEqual({ code: 1, error: `error NO_CONFIG: AdapterSettings has no config entry ${id}` });
+  });
+
+  it('prints masked config values only with --show-secrets, in either read mode, and its output feeds back safely', async ({ expect }) => {
+    const id = '0b7f3c52-6a55-4f0e-8d43-2b7f61d0c9aa';
+    ok(await vault.tessera(['config', 'set', 'AdapterSettings', id, '--stdin'], { input: 'Endpoint=https://two\nApiKey=k=v;42\n' }), 'config set');
+    const runtime = ok(await vault.tessera(['config', 'get', 'AdapterSettings', id, '--runtime', '--json', ...HOST]), 'config get --runtime --json');
+    expect(JSON.parse(runtime.stdout)).toEqual({ Endpoint: 'https://two' });
+    const runtimeText = ok(await vault.tessera(['config', 'get', 'AdapterSettings', id, '--runtime', ...HOST]), 'config get --runtime');
+    expect(runtimeText.stdout).toBe('Endpoint=https://two\n# ApiKey is masked: add --show-secrets to print it\n');
+    // Fed back to config set, the masked field keeps its value.
+    const again = await writeBeside(vault, 'again.txt', runtimeText.stdout);
+    ok(await vault.tessera(['config', 'set', 'AdapterSettings', id, '--from-file', again]), 'config set from get output');
+    const admin = ok(await vault.tessera(['config', 'get', 'AdapterSettings', id, '--runtime', '--show-secrets']), 'config get --show-secrets');
+    expect(admin.stdout).toBe('Endpoint=https://two\nApiKey=k=v;42\n');
   });
 
   it('answers a host-initiated lookup with the enterprise account, checking the password', async ({ expect }) => {
