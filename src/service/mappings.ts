@@ -1,4 +1,4 @@
-import { fail } from '../errors/index.js';
+import { fail, isTesseraError } from '../errors/index.js';
 import type { ApplicationRecord, GlobalInfo, MappingRecord } from '../store/vault-types.js';
 import { LIMITS, checkAccount, sameAccount, sealFields } from '../vault/index.js';
 import { hasRole } from './authorize.js';
@@ -17,6 +17,25 @@ export function mappingOperations(context: VaultContext) {
     const { app, global } = await context.application(principal, appName, 'appUser', action);
     checkOwnership(principal, global, app, account, action);
     return app;
+  }
+
+  /**
+   * The store names the mapping that clashes; only application administrators may see it. A
+   * plain user learns that the request clashes, never whose mapping it clashes with.
+   */
+  async function createdOrExplained(app: ApplicationRecord, principal: Principal, create: () => Promise<MappingRecord>, externalUser: string) {
+    try {
+      return await create();
+    } catch (error) {
+      if (!isTesseraError(error, 'MAPPING_EXISTS') || hasRole(principal, await context.global(), 'appAdmin', app)) throw error;
+      const own = await store.getMapping(app.id, principal.name);
+      throw fail(
+        'MAPPING_EXISTS',
+        own
+          ? `you already have a mapping for ${app.name}: change it (tessera mapping list ${app.name}) or ask an application administrator of ${app.name}`
+          : `external user ${externalUser} cannot be mapped to you in ${app.name}: ask an application administrator of ${app.name}`,
+      );
+    }
   }
 
   async function existing(app: ApplicationRecord, account: string): Promise<MappingRecord> {
@@ -38,7 +57,7 @@ export function mappingOperations(context: VaultContext) {
           throw fail('FIELD_TOO_LONG', `the external user id must have 1 to ${LIMITS.valueBytes} bytes`);
         }
         const now = context.now().toISOString();
-        return store.createMapping({ id: newId(), applicationId: app.id, account, externalUser, createdAt: now });
+        return createdOrExplained(app, principal, () => store.createMapping({ id: newId(), applicationId: app.id, account, externalUser, createdAt: now }), externalUser);
       });
     },
 

@@ -115,6 +115,28 @@ describe.each(storeTargets)('the SSO vault on $name', (target) => {
       expect(await eventIds()).toEqual(expect.arrayContaining([10757, 10764, 10755, 10580, 10581]));
     });
 
+    it('tell a plain user that an external user is taken, never by whom; administrators see who', async () => {
+      await payroll();
+      const before = (await h.store.listEvents()).length;
+      const byUser = h.vault.mappings.create('Payroll', 'CORP\\carol', 'BOB-EXT', otherUser);
+      await expect(byUser).rejects.toMatchObject({
+        code: 'MAPPING_EXISTS',
+        message: 'external user BOB-EXT cannot be mapped to you in Payroll: ask an application administrator of Payroll',
+      });
+      // Nor do the events that failure leaves name the other account.
+      const failureEvents = (await h.store.listEvents()).slice(before);
+      expect(failureEvents.length).toBeGreaterThan(0);
+      expect(JSON.stringify(failureEvents)).not.toContain('CORP\\\\bob');
+      await expect(h.vault.mappings.create('Payroll', 'CORP\\bob', 'bob-2', payrollUser)).rejects.toMatchObject({
+        code: 'MAPPING_EXISTS',
+        message: 'you already have a mapping for Payroll: change it (tessera mapping list Payroll) or ask an application administrator of Payroll',
+      });
+      await expect(h.vault.mappings.create('Payroll', 'CORP\\carol', 'BOB-EXT', payrollAdmin)).rejects.toMatchObject({
+        code: 'MAPPING_EXISTS',
+        message: expect.stringContaining('(from CORP\\bob)'),
+      });
+    });
+
     it('refuse duplicate mappings on either side, except many external users in a host group', async () => {
       await payroll();
       await expect(h.vault.mappings.create('Payroll', 'corp\\BOB', 'other', admin)).rejects.toMatchObject({ code: 'MAPPING_EXISTS' });
