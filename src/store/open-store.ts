@@ -22,8 +22,8 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     }
     case 'postgres': {
       const { db, location, schema } = await openPostgres(config.url, config.schema);
-      // kysely's "does the migration table exist" check looks in every schema, so name
-      // ours explicitly or another schema's bookkeeping would be mistaken for it.
+      // The migration tables live in the store's own schema; the dialect confines kysely's
+      // lookup of them (and its migration lock) to that schema (see postgres/dialect.ts).
       return migrated(new KyselyStore(db, 'postgres', location), () =>
         migrateToLatest(db, 'postgres', schema),
       );

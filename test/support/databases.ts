@@ -1,14 +1,15 @@
 /**
  * The databases every store-backed suite runs against. Loop over `storeTargets`, call
  * `create()` for a fresh empty database, pass its `config` to openStore, and call
- * `cleanup()` when done (after closing the store).
+ * `cleanup()` when done (after closing the store). PostgreSQL schemas and databases are named
+ * after the test run, so what an interrupted run leaves is dropped later (see test-run.ts).
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { StoreConfig } from '../../src/store/index.js';
+import { testObjectName } from './test-run.js';
 
 /** The PostgreSQL server the tests use (trust auth); override with TESSERA_TEST_PG_URL. */
 export const pgUrl = process.env['TESSERA_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -38,7 +39,7 @@ export const storeTargets: StoreTarget[] = [
     name: 'postgres',
     async create() {
       // A schema of its own per database: suites run in parallel on one server.
-      const schema = `t_${randomBytes(8).toString('hex')}`;
+      const schema = testObjectName();
       return {
         config: { kind: 'postgres', url: pgUrl, schema },
         cleanup: () => dropSchema(schema),
@@ -47,11 +48,34 @@ export const storeTargets: StoreTarget[] = [
   },
 ];
 
-async function dropSchema(schema: string): Promise<void> {
+export interface ScratchDatabase {
+  /** The server's URL with this database in place of `test`. */
+  url: string;
+  cleanup(): Promise<void>;
+}
+
+/** A database of its own, for a test whose churn must not reach other suites' schemas. */
+export async function createScratchDatabase(): Promise<ScratchDatabase> {
+  const name = testObjectName();
+  await onServer(`create database ${pg.escapeIdentifier(name)}`);
+  const url = new URL(pgUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.href,
+    // FORCE: a pooled connection that has not closed yet must not keep the database alive.
+    cleanup: () => onServer(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`),
+  };
+}
+
+function dropSchema(schema: string): Promise<void> {
+  return onServer(`drop schema if exists ${pg.escapeIdentifier(schema)} cascade`);
+}
+
+async function onServer(statement: string): Promise<void> {
   const client = new pg.Client({ connectionString: pgUrl });
   await client.connect();
   try {
-    await client.query(`drop schema if exists ${pg.escapeIdentifier(schema)} cascade`);
+    await client.query(statement);
   } finally {
     await client.end();
   }

@@ -28,8 +28,9 @@ function migrations(kind: DialectKind): Record<string, Migration> {
 
 /**
  * Brings the database to the latest version. Concurrent openers are serialised by the
- * dialect's migration lock (see sqlite/dialect.ts for SQLite).
- * @param tableSchema where kysely keeps its own bookkeeping tables (pg only).
+ * dialect's migration lock (see sqlite/dialect.ts and postgres/dialect.ts).
+ * @param tableSchema where kysely keeps its own bookkeeping tables (pg only); the Migrator
+ * looks for them through the dialect's introspector, which must read only that schema.
  */
 export async function migrateToLatest(
   db: Kysely<Database>,

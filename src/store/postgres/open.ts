@@ -1,8 +1,9 @@
 /** Opens a pg pool for the store, optionally confined to one schema. */
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import { Pool, escapeIdentifier } from 'pg';
 import { fail } from '../../errors/index.js';
 import type { Database } from '../schema.js';
+import { SchemaPostgresDialect } from './dialect.js';
 import { describePostgresUrl } from './location.js';
 
 export interface OpenedPostgres {
@@ -25,11 +26,18 @@ export async function openPostgres(url: string, schema?: string): Promise<Opened
       client.query(searchPath).catch(() => {});
     });
   }
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  let own: string;
   try {
-    const current = schema ?? (await currentSchema(db));
+    own = schema ?? (await currentSchema(pool));
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  // Confined to that schema, so nothing else in the database can break or hold up opening.
+  const db = new Kysely<Database>({ dialect: new SchemaPostgresDialect({ pool }, own) });
+  try {
     if (schema !== undefined) await ensureSchema(db, schema);
-    return { db, location: describePostgresUrl(url, schema), schema: current };
+    return { db, location: describePostgresUrl(url, schema), schema: own };
   } catch (error) {
     await db.destroy();
     throw error;
@@ -52,8 +60,8 @@ async function schemaExists(db: Kysely<Database>, schema: string): Promise<boole
   return rows.length > 0;
 }
 
-async function currentSchema(db: Kysely<Database>): Promise<string> {
-  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+async function currentSchema(pool: Pool): Promise<string> {
+  const { rows } = await pool.query<{ schema: string | null }>('select current_schema() as schema');
   const schema = rows[0]?.schema;
   if (schema == null) {
     throw fail('STORE_CONFIG', 'the PostgreSQL search_path names no existing schema: create one or configure a schema',
