@@ -3,6 +3,7 @@
  * applications, data keys, mappings, credentials, config entries, redeemed tickets, global info.
  */
 export { openStore } from './open-store.js';
+export { sqliteFiles } from './sqlite/open.js';
 export type {
   BackupRecord,
   EventQuery,
