@@ -4,7 +4,6 @@ import { pino, type Logger } from 'pino';
 import type { TesseraConfig } from '../config/index.js';
 import { createEventEmitter } from '../events/index.js';
 import { openOwnFile } from '../files/index.js';
-import { LOG_FILE_ROLE, prepareHome } from './home.js';
 import { keyFileSealSource } from '../keys/index.js';
 import {
   type EventSink,
@@ -15,6 +14,7 @@ import {
   type VaultService,
 } from '../service/index.js';
 import { openStore, type Store } from '../store/index.js';
+import { LOG_FILE_ROLE, prepareHome } from './home.js';
 import { type ActAs, cliPrincipal } from './principal.js';
 import { VERSION } from './version.js';
 
