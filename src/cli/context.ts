@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { pino, type Logger } from 'pino';
 import type { TesseraConfig } from '../config/index.js';
 import { createEventEmitter } from '../events/index.js';
+import { openOwnFile } from '../files/index.js';
 import { keyFileSealSource } from '../keys/index.js';
 import {
   type EventSink,
@@ -12,6 +14,7 @@ import {
   type VaultService,
 } from '../service/index.js';
 import { openStore, type Store } from '../store/index.js';
+import { LOG_FILE_ROLE, prepareHome } from './home.js';
 import { type ActAs, cliPrincipal } from './principal.js';
 import { VERSION } from './version.js';
 
@@ -33,7 +36,8 @@ export async function openContext(config: TesseraConfig, actAs: ActAs = {}): Pro
   const principal = cliPrincipal(config, actAs);
   // Everything Tessera creates in its home is for its own user only.
   process.umask(0o077);
-  mkdirSync(config.home, { recursive: true, mode: 0o700 });
+  // Before anything is read or written there: a home someone else prepared is refused.
+  prepareHome(config);
   const logger = createLogger(config);
   const store = await openStore(config.database);
   // The one clock of this process: every time-based rule and every event reads it.
@@ -68,10 +72,18 @@ export async function openContext(config: TesseraConfig, actAs: ActAs = {}): Pro
 }
 
 function createLogger(config: TesseraConfig): Logger {
-  const destination = config.logFile
-    ? pino.destination({ dest: config.logFile, sync: true, mkdir: true, mode: 0o600 })
-    : pino.destination({ dest: 2, sync: true });
+  const destination = pino.destination({ dest: config.logFile ? openLogFile(config.logFile) : 2, sync: true });
   return pino({ base: { pid: process.pid, host: config.computerName }, timestamp: pino.stdTimeFunctions.isoTime }, destination);
+}
+
+/**
+ * The log is appended to through a descriptor we opened and checked (no link followed, our
+ * own file, nobody else may write it, no other name), so its directory may be shared, as
+ * /var/log often is; pino never opens the path itself.
+ */
+function openLogFile(path: string): number {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  return openOwnFile(path, { role: LOG_FILE_ROLE, access: 'append', create: 'if-missing', checkDirectory: false }).fd;
 }
 
 /** Crash tests name a step; reaching it kills this process the hard way, as a power cut would. */

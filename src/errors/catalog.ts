@@ -59,6 +59,8 @@ export const errorCatalog = {
   SEAL_KEY_EXPOSED: { status: 500, summary: 'The seal key file can be read by other users.' },
   SEAL_MISMATCH: { status: 500, event: 10521, summary: 'The seal key does not open the keyring stored in the database.' },
   DECRYPTION_FAILED: { status: 500, summary: 'Encrypted data could not be decrypted (wrong key, damaged, or moved).' },
+  SEAL_KEY_STRAY: { status: 409, summary: 'tessera init found a seal key but no vault, and does not adopt a key it did not create.' },
+  UNSAFE_FILE: { status: 500, summary: 'A file or directory of Tessera\'s belongs to another user, others may write it, or it is a link: someone else could plant or swap it.' },
 
   // The database.
   STORE_CONFIG: { status: 500, summary: 'The database settings do not work (unknown kind, no usable PostgreSQL schema).' },

@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync } from 'node:fs';
-import { access, constants, link, lstat, open, readFile, rename, unlink } from 'node:fs/promises';
+import { closeSync, fsyncSync, lstatSync, openSync, readSync, rmSync, type Stats, writeSync } from 'node:fs';
+import { access, constants, link, lstat, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { fail } from '../errors/index.js';
+import { openOwnFile, sameFile, systemError } from '../files/index.js';
+
+export { systemError };
 
 /** Called at each durable step, so crash tests can stop the process exactly there. */
 export type StepHook = (step: string) => void;
@@ -14,11 +18,6 @@ export interface AtomicWriteOptions {
   step?: StepHook;
   /** Prefix of the step names, e.g. 'backup'. */
   stepPrefix: string;
-}
-
-/** A Node-style error, so one explainer turns it into plain words whether we or the OS raised it. */
-export function systemError(code: string, message: string): NodeJS.ErrnoException {
-  return Object.assign(new Error(message), { code, syscall: 'check' });
 }
 
 /**
@@ -42,26 +41,28 @@ export async function checkWritableTarget(target: string, overwrite: boolean): P
  * temp file beside the target (0600), write, fsync, read back and verify, then link (no
  * overwrite: fails if the target appeared meanwhile) or rename (overwrite), then fsync the
  * directory. The old target stays intact until the new bytes are verified.
+ *
+ * The target's directory may be one others write (/tmp): the temp file is created new
+ * (O_EXCL, no link followed) and checked on its descriptor, written and read back through that
+ * descriptor only, and after the link or rename the target must be that very file.
  */
 export async function writeFileAtomically(target: string, contents: Buffer, options: AtomicWriteOptions): Promise<void> {
   const step = (name: string) => options.step?.(`${options.stepPrefix}:${name}`);
   const directory = dirname(target);
   // A short fixed-length name: a long target name must not make the temp name too long.
   const temp = join(directory, `.tessera-${randomBytes(8).toString('hex')}.tmp`);
+  let fd: number | undefined;
   let tempExists = false;
   try {
-    const handle = await open(temp, 'wx', 0o600);
+    const file = openOwnFile(temp, { role: 'the backup temp file', access: 'readwrite', create: 'new', checkDirectory: false });
+    fd = file.fd;
     tempExists = true;
     step('temp-created');
-    try {
-      await handle.writeFile(contents);
-      step('temp-written');
-      await handle.sync();
-      step('temp-synced');
-    } finally {
-      await handle.close();
-    }
-    const readBack = await readFile(temp);
+    writeAll(fd, contents);
+    step('temp-written');
+    fsyncSync(fd);
+    step('temp-synced');
+    const readBack = readAll(fd, contents.length);
     if (!readBack.equals(contents)) throw systemError('EIO', `${temp} read back differs from what was written`);
     await options.verify(readBack);
     step('verified');
@@ -74,12 +75,46 @@ export async function writeFileAtomically(target: string, contents: Buffer, opti
       await unlink(temp);
       tempExists = false;
     }
+    checkCommitted(target, temp, file.stat, !options.overwrite);
     step('committed');
     fsyncDirectory(directory);
     step('directory-synced');
   } catch (error) {
     if (tempExists) await unlink(temp).catch(() => undefined);
     throw error;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * Whoever may rename entries of a shared directory could have put another file under the
+ * temp name before the link or rename: the target must be the file written and verified.
+ * A name we linked to another file is taken away again; a rename cannot be undone.
+ */
+function checkCommitted(target: string, temp: string, written: Stats, linked: boolean): void {
+  const now = lstatSync(target, { throwIfNoEntry: false });
+  if (now && sameFile(now, written)) return;
+  if (linked) rmSync(target, { force: true });
+  const outcome = linked ? `so Tessera removed ${target} again` : `so ${target} is not the verified backup: delete it`;
+  throw fail(
+    'UNSAFE_FILE',
+    `the backup temp file ${temp} was replaced by another file before it became ${target}: others may rename files in ` +
+      `${dirname(target)}, ${outcome}. Write backups to a directory only you can write, or one with the sticky bit (chmod +t)`,
+  );
+}
+
+function writeAll(fd: number, contents: Buffer): void {
+  for (let written = 0; written < contents.length; ) written += writeSync(fd, contents, written, contents.length - written);
+}
+
+/** Reads the file from its start, one byte more than expected so a longer file shows. */
+function readAll(fd: number, expected: number): Buffer {
+  const buffer = Buffer.alloc(expected + 1);
+  let total = 0;
+  for (;;) {
+    const count = readSync(fd, buffer, total, buffer.length - total, total);
+    if (count === 0 || (total += count) === buffer.length) return buffer.subarray(0, total);
   }
 }
 

@@ -1,7 +1,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, lstatSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fail } from '../errors/index.js';
+import { openOwnFile } from '../files/index.js';
 import { KEY_BYTES, openEnvelope, sealEnvelope } from './aead.js';
 import { fsyncDirectory } from './durable-file.js';
 import type { Seal } from './seal.js';
@@ -9,20 +10,27 @@ import type { Seal } from './seal.js';
 /**
  * A seal key kept in a local file: 8 bytes of magic then 32 random bytes, mode 0600.
  * Whoever can read the file and the database can read every secret, so the file is
- * refused when other users could read it (as ssh does with private keys).
+ * refused when other users could read it (as ssh does with private keys), and whoever could
+ * write it or its directory could make Tessera seal with a key of theirs: the file is opened
+ * only through openOwnFile (no link followed, our own file, a directory only we can change).
  */
+export const SEAL_KEY_ROLE = 'the seal key file';
 const MAGIC = Buffer.from('TSRSEAL1', 'ascii');
 const FILE_BYTES = MAGIC.length + KEY_BYTES;
 
 export function createKeyFile(path: string): Seal {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  // O_EXCL: never overwrite an existing seal key; that would orphan every secret sealed by it.
+  const { fd } = openOwnFile(path, { role: SEAL_KEY_ROLE, access: 'readwrite', create: 'new', checkDirectory: true });
   const key = randomBytes(KEY_BYTES);
   const contents = Buffer.concat([MAGIC, key]);
-  // 'wx': never overwrite an existing seal key; that would orphan every secret sealed by it.
-  const fd = openSync(path, 'wx', 0o600);
   try {
     writeSync(fd, contents);
     fsyncSync(fd);
+  } catch (error) {
+    // A partial key sealed nothing yet; left behind it would look like a stray key.
+    key.fill(0);
+    unlinkSync(path);
+    throw error;
   } finally {
     closeSync(fd);
     contents.fill(0);
@@ -33,8 +41,9 @@ export function createKeyFile(path: string): Seal {
 
 export function openKeyFile(path: string): Seal {
   let fd: number;
+  let mode: number;
   try {
-    fd = openSync(path, 'r');
+    ({ fd, stat: { mode } } = openOwnFile(path, { role: SEAL_KEY_ROLE, access: 'read', create: 'never', checkDirectory: true }));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       throw fail(
@@ -48,11 +57,10 @@ export function openKeyFile(path: string): Seal {
   }
   const contents = Buffer.alloc(FILE_BYTES + 1);
   try {
-    const mode = fstatSync(fd).mode & 0o777;
     if ((mode & 0o077) !== 0) {
       throw fail(
         'SEAL_KEY_EXPOSED',
-        `the seal key file ${path} can be read by other users (mode ${mode.toString(8).padStart(4, '0')}): ` +
+        `the seal key file ${path} can be read by other users (mode ${(mode & 0o777).toString(8).padStart(4, '0')}): ` +
           `run chmod 600 ${path}, and consider whether the key has leaked`,
       );
     }
@@ -101,7 +109,8 @@ class FileSeal implements Seal {
 export function keyFileSealSource(path: string) {
   return {
     description: `key file ${path}`,
-    exists: () => existsSync(path),
+    // lstat: a link or anything else at the path counts, so it is never created over.
+    exists: () => lstatSync(path, { throwIfNoEntry: false }) !== undefined,
     open: () => openKeyFile(path),
     create: () => createKeyFile(path),
   };

@@ -1,6 +1,6 @@
 export { sealEnvelope, openEnvelope, envelopeKeyId, ENVELOPE_VERSION, KEY_BYTES } from './aead.js';
 export type { Seal } from './seal.js';
-export { createKeyFile, openKeyFile, keyFileSealSource } from './file-seal.js';
+export { createKeyFile, openKeyFile, keyFileSealSource, SEAL_KEY_ROLE } from './file-seal.js';
 export {
   type MasterSecret,
   type Keyring,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { fail } from '../errors/index.js';
+import { fail, type TesseraError } from '../errors/index.js';
+import type { Seal } from '../keys/index.js';
 import { disposeKeyring, generateMasterSecret, newKeyring, sealKeyring } from '../keys/index.js';
 import { requireSsoAdmin } from './authorize.js';
 import type { Principal, SecretServiceDeps } from './deps.js';
@@ -22,8 +23,7 @@ export async function initVault(deps: SecretServiceDeps, principal: Principal): 
         'Use tessera secret status to inspect it, or choose another TESSERA_HOME for a new vault',
     );
   }
-  // A seal key left without a vault (say, copied ahead to a new node) is reused, never replaced.
-  const seal = deps.seal.exists() ? deps.seal.open() : deps.seal.create();
+  const seal = await createSeal(deps);
   const secret = generateMasterSecret(principal.name, deps.now());
   const keyring = newKeyring(randomUUID(), secret);
   try {
@@ -45,4 +45,31 @@ export async function initVault(deps: SecretServiceDeps, principal: Principal): 
     disposeKeyring(keyring);
     seal.dispose();
   }
+}
+
+/**
+ * A seal key found without a vault is never adopted, nor replaced: whoever wrote it could
+ * unseal every credential of the new vault, and it may be the only key of a lost one.
+ */
+async function createSeal(deps: SecretServiceDeps): Promise<Seal> {
+  if (deps.seal.exists()) throw strayKey(deps);
+  try {
+    return deps.seal.create();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // Created meanwhile: by another init that may have won, or by anyone else.
+    const vault = await deps.store.getVault();
+    if (vault) throw fail('VAULT_EXISTS', `a vault (${vault.vaultId}) was created in ${deps.store.location} at the same moment: nothing was changed`);
+    throw strayKey(deps);
+  }
+}
+
+function strayKey(deps: SecretServiceDeps): TesseraError {
+  return fail(
+    'SEAL_KEY_STRAY',
+    `a seal key already exists (${deps.seal.description}) but ${deps.store.location} holds no vault: Tessera never adopts a key ` +
+      'it did not create for this vault, since whoever wrote it could unseal every credential. If it is the key of a vault ' +
+      'whose database was lost, restore that vault from a backup (tessera secret restore FILE); otherwise move the stray key ' +
+      'away and run tessera init again',
+  );
 }

@@ -4,6 +4,7 @@
  */
 export { describeDatabase } from './describe.js';
 export { openStore } from './open-store.js';
+export { sqliteFiles } from './sqlite/open.js';
 export type {
   BackupRecord,
   EventQuery,

@@ -1,8 +1,8 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createKeyFile, openKeyFile } from '../../src/keys/index.js';
+import { createKeyFile, keyFileSealSource, openKeyFile } from '../../src/keys/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-seal-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -50,5 +50,32 @@ describe('seal key file', () => {
     const sealed = seal.seal(Buffer.from('x'), Buffer.alloc(0));
     seal.dispose();
     expect(() => seal.unseal(sealed, Buffer.alloc(0))).toThrow(expect.objectContaining({ code: 'DECRYPTION_FAILED' }));
+  });
+});
+
+describe('seal key file someone else could have made', () => {
+  it('is never read through a link, nor created over one', () => {
+    const target = join(dir, 'real.key');
+    createKeyFile(target).dispose();
+    const link = join(dir, 'link.key');
+    symlinkSync(target, link);
+    expect(() => openKeyFile(link)).toThrow(
+      expect.objectContaining({ code: 'UNSAFE_FILE', message: expect.stringContaining(`the seal key file ${link} is a symbolic link to ${target}`) }),
+    );
+    const dangling = join(dir, 'dangling.key');
+    symlinkSync(join(dir, 'nowhere.key'), dangling);
+    expect(keyFileSealSource(dangling).exists()).toBe(true);
+    expect(() => createKeyFile(dangling)).toThrow(expect.objectContaining({ code: 'EEXIST' }));
+    expect(existsSync(join(dir, 'nowhere.key'))).toBe(false);
+  });
+
+  it('is refused when its directory may be written by others', () => {
+    const open = join(dir, 'open');
+    mkdirSync(open);
+    chmodSync(open, 0o777);
+    expect(() => createKeyFile(join(open, 'seal.key'))).toThrow(
+      expect.objectContaining({ code: 'UNSAFE_FILE', message: expect.stringContaining(`the directory of the seal key file ${open} is owned by`) }),
+    );
+    expect(existsSync(join(open, 'seal.key'))).toBe(false);
   });
 });
