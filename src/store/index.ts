@@ -23,6 +23,7 @@ export type {
   DataKeyRecord,
   FieldDefinition,
   GlobalInfo,
+  KeyringRotation,
   MappingRecord,
   NewApplication,
   NewMapping,
