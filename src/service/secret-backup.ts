@@ -107,7 +107,7 @@ export async function generateSecret(deps: SecretServiceDeps, target: BackupTarg
     const failure = isTesseraError(explained, 'KEYRING_CHANGED') ? lostRace(explained, current, target.file) : explained;
     const outcome =
       started === undefined || current === started
-        ? `master secret ${current || '(unknown)'} is current and stays in use`
+        ? `the current one (${current || 'unknown'}) stays in use`
         : `master secret ${current || '(unknown)'} is current, made so by another writer while this generate ran (it started from ${started})`;
     await deps.events.emit(
       10526,
