@@ -76,17 +76,22 @@ export async function generateSecret(deps: SecretServiceDeps, target: BackupTarg
     const result = { ...resultOf(target.file, kept), trackingId };
     await recordWrittenBackup(deps, result, principal);
     stage = 'commit';
-    await deps.store.rotateKeyring(vault.generation, (dataKeys) => ({
-      rewrapped: dataKeys.map((record) => rewrapDataKey(record, whole, secret)),
-      msids: result.msids,
-      keyring: {
-        vaultId: kept.vaultId,
-        sealedKeyring: sealKeyring(seal, kept),
-        currentMsid: kept.current.msid,
-        previousMsid: old.current.msid,
-        updatedAt: deps.now().toISOString(),
-      },
-    }));
+    await deps.store.rotateKeyring(vault.generation, (dataKeys) => {
+      const rewrapped = dataKeys.map((record) => rewrapDataKey(record, whole, secret));
+      // Crash tests stop here, inside the store's transaction: the vault row claimed, nothing committed.
+      deps.step?.('generate:rewrapped');
+      return {
+        rewrapped,
+        msids: result.msids,
+        keyring: {
+          vaultId: kept.vaultId,
+          sealedKeyring: sealKeyring(seal, kept),
+          currentMsid: kept.current.msid,
+          previousMsid: old.current.msid,
+          updatedAt: deps.now().toISOString(),
+        },
+      };
+    });
     deps.step?.('generate:committed');
     await deps.events.emit(
       10525,
