@@ -15,10 +15,13 @@ const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
 export const KEY_BYTES = 32;
 
+/** A key id: 1 to 255 printable ASCII characters, no space (MSIDs, `dk:<version>`, `file:<hex>`). */
+const KEY_ID = /^[\x21-\x7e]{1,255}$/;
+
 export function sealEnvelope(key: Buffer, keyId: string, plaintext: Buffer, aad: Buffer): Buffer {
   assertKey(key);
+  if (!KEY_ID.test(keyId)) throw new RangeError('key id must be 1 to 255 printable ASCII characters');
   const id = Buffer.from(keyId, 'ascii');
-  if (id.length === 0 || id.length > 255) throw new RangeError('key id must be 1 to 255 ASCII bytes');
   const header = Buffer.concat([Buffer.from([ENVELOPE_VERSION, id.length]), id]);
   const nonce = randomBytes(NONCE_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_BYTES });
@@ -27,30 +30,51 @@ export function sealEnvelope(key: Buffer, keyId: string, plaintext: Buffer, aad:
   return Buffer.concat([header, nonce, body, cipher.getAuthTag()]);
 }
 
-/** The key id an envelope names, so a keyring can pick the key; undefined when malformed. */
+interface Envelope {
+  keyId: string;
+  header: Buffer;
+  nonce: Buffer;
+  body: Buffer;
+  tag: Buffer;
+}
+
+/**
+ * The one parser of envelopes: undefined for anything that is not one (wrong version, a key id
+ * empty, unprintable or longer than the envelope, too short for nonce and tag). Every caller
+ * turns that into the one decryption error, so stored bytes altered by hand cannot make any
+ * other failure surface.
+ */
+function parseEnvelope(envelope: Buffer): Envelope | undefined {
+  if (!Buffer.isBuffer(envelope) || envelope.length < 2 || envelope[0] !== ENVELOPE_VERSION) return undefined;
+  const headerLength = 2 + envelope[1]!;
+  if (envelope.length < headerLength + NONCE_BYTES + TAG_BYTES) return undefined;
+  const keyId = envelope.subarray(2, headerLength).toString('latin1');
+  if (!KEY_ID.test(keyId)) return undefined;
+  return {
+    keyId,
+    header: envelope.subarray(0, headerLength),
+    nonce: envelope.subarray(headerLength, headerLength + NONCE_BYTES),
+    body: envelope.subarray(headerLength + NONCE_BYTES, envelope.length - TAG_BYTES),
+    tag: envelope.subarray(envelope.length - TAG_BYTES),
+  };
+}
+
+/** The key id an envelope names, so a keyring can pick the key; undefined when it is not an envelope. */
 export function envelopeKeyId(envelope: Buffer): string | undefined {
-  if (envelope.length < 2 || envelope[0] !== ENVELOPE_VERSION) return undefined;
-  const idLength = envelope[1]!;
-  if (envelope.length < 2 + idLength + NONCE_BYTES + TAG_BYTES) return undefined;
-  return envelope.subarray(2, 2 + idLength).toString('ascii');
+  return parseEnvelope(envelope)?.keyId;
 }
 
 export function openEnvelope(key: Buffer, envelope: Buffer, aad: Buffer): Buffer {
   assertKey(key);
-  const keyId = envelopeKeyId(envelope);
   // Every failure below (malformed, wrong key, tampered, moved) is the same error: the
   // answer must not tell an attacker which check failed.
-  if (keyId === undefined) throw decryptionFailed();
-  const headerLength = 2 + envelope[1]!;
-  const header = envelope.subarray(0, headerLength);
-  const nonce = envelope.subarray(headerLength, headerLength + NONCE_BYTES);
-  const tag = envelope.subarray(envelope.length - TAG_BYTES);
-  const body = envelope.subarray(headerLength + NONCE_BYTES, envelope.length - TAG_BYTES);
+  const parsed = parseEnvelope(envelope);
+  if (parsed === undefined) throw decryptionFailed();
   try {
-    const decipher = createDecipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_BYTES });
-    decipher.setAAD(Buffer.concat([aad, header]));
-    decipher.setAuthTag(tag);
-    return Buffer.concat([decipher.update(body), decipher.final()]);
+    const decipher = createDecipheriv('aes-256-gcm', key, parsed.nonce, { authTagLength: TAG_BYTES });
+    decipher.setAAD(Buffer.concat([aad, parsed.header]));
+    decipher.setAuthTag(parsed.tag);
+    return Buffer.concat([decipher.update(parsed.body), decipher.final()]);
   } catch {
     throw decryptionFailed();
   }

@@ -1,4 +1,4 @@
-export { sealEnvelope, openEnvelope, envelopeKeyId, ENVELOPE_VERSION, KEY_BYTES } from './aead.js';
+export { sealEnvelope, openEnvelope, envelopeKeyId, decryptionFailed, ENVELOPE_VERSION, KEY_BYTES } from './aead.js';
 export type { Seal } from './seal.js';
 export { createKeyFile, openKeyFile, keyFileSealSource, SEAL_KEY_ROLE } from './file-seal.js';
 export {

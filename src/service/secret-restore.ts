@@ -54,7 +54,20 @@ export async function readBackup(source: BackupSource, principal: Principal): Pr
   const parsed = parseBackup(bytes, source.file);
   const info = backupInfo(parsed.header);
   const password = await source.password(info);
-  return { info, keyring: await decryptBackup(parsed, password, source.file) };
+  try {
+    return { info, keyring: await decryptBackup(parsed, password, source.file) };
+  } catch (error) {
+    throw isTesseraError(error, 'WRONG_PASSWORD') ? wrongPassword(source.file) : error;
+  }
+}
+
+/**
+ * WRONG_PASSWORD without the file's reminder: this message becomes the failure's event, stored
+ * and logged, and the reminder is a hint to the password. Whoever holds the file was shown the
+ * reminder with the rest of its clear header before being asked (BackupSource.password).
+ */
+function wrongPassword(file: string) {
+  return fail('WRONG_PASSWORD', `the password does not open ${file}: enter the password given when this backup was made`);
 }
 
 /**
@@ -135,6 +148,9 @@ export async function restoreSecret(deps: SecretServiceDeps, request: RestoreReq
     const cause = explainFileError(error, { path: request.file, action: 'read', osUser: osUserOf(principal) });
     const outcome = committed ? 'the keyring was restored, but recording the restore failed' : 'the vault was not changed';
     const failure = withMessage(cause, `Failed to restore the master secret from ${request.file} (${outcome}): ${cause.message}`);
+    // Read again: another writer may have changed the keyring meanwhile (then this restore lost).
+    const now = await deps.store.getVault().catch(() => undefined);
+    if (now) msids = { current: now.currentMsid, previous: now.previousMsid ?? '' };
     await deps.events.emit(
       10524,
       { 'File Name': request.file, 'Current MSID': msids.current, 'Previous MSID': msids.previous, 'Client User': principal.name, 'Error Code': failure.code },

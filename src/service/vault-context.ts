@@ -3,7 +3,7 @@ import { isTesseraError } from '../errors/index.js';
 import { type Keyring, disposeKeyring, unsealKeyring } from '../keys/index.js';
 import type { Store } from '../store/index.js';
 import type { ApplicationRecord, DataKeyRecord, GlobalInfo, VaultStore } from '../store/vault-types.js';
-import { type UnwrappedDataKey, unwrapDataKey } from '../vault/index.js';
+import { type UnwrappedDataKey, requireDataKey, unwrapDataKey } from '../vault/index.js';
 import { type Role, authorizeApp } from './authorize.js';
 import { emitCataloguedEvent } from './catalogued-event.js';
 import type { EventSink, Principal, SealSource } from './deps.js';
@@ -66,9 +66,7 @@ export class VaultContext {
       const cached = this.#dataKeys.get(`${applicationId}:${version}`);
       if (cached) return cached;
     }
-    const record = await this.deps.store.getDataKey(applicationId, version);
-    if (!record) throw new Error(`application ${applicationId} has no data key${version === undefined ? '' : ` version ${version}`}`);
-    return this.#unwrap(record);
+    return this.#unwrap(requireDataKey(await this.deps.store.getDataKey(applicationId, version), applicationId, version));
   }
 
   async #unwrap(record: DataKeyRecord): Promise<UnwrappedDataKey> {

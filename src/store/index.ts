@@ -25,6 +25,7 @@ export type {
   DataKeyRecord,
   FieldDefinition,
   GlobalInfo,
+  KeyringRotation,
   MappingRecord,
   NewApplication,
   NewMapping,

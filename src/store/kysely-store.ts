@@ -31,6 +31,7 @@ import type {
   CredentialLookup,
   DataKeyRecord,
   GlobalInfo,
+  KeyringRotation,
   MappingRecord,
   NewApplication,
   NewMapping,
@@ -168,7 +169,7 @@ export class KyselyStore implements Store {
   }
 
   createApplication(application: NewApplication, firstKey: DataKeyRecord): Promise<ApplicationRecord> {
-    return apps.createApplication(this.#db, application, firstKey);
+    return apps.createApplication(this.#db, this.kind, application, firstKey);
   }
 
   getApplication(name: string): Promise<ApplicationRecord | undefined> {
@@ -191,8 +192,8 @@ export class KyselyStore implements Store {
     return apps.deleteApplication(this.#db, id);
   }
 
-  rotateKeyring(expectedGeneration: number, update: KeyringUpdate, rewrapped: DataKeyRecord[]): Promise<VaultRecord> {
-    return rotateKeyring(this.#db, this.location, expectedGeneration, update, rewrapped);
+  rotateKeyring(expectedGeneration: number, rotate: (dataKeys: DataKeyRecord[]) => KeyringRotation | Promise<KeyringRotation>): Promise<VaultRecord> {
+    return rotateKeyring(this.#db, this.location, expectedGeneration, rotate);
   }
 
   getDataKey(applicationId: string, version?: number): Promise<DataKeyRecord | undefined> {

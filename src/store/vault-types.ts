@@ -60,6 +60,15 @@ export type ApplicationUpdate = Partial<
   Pick<ApplicationRecord, 'description' | 'contact' | 'userAccounts' | 'adminAccounts' | 'windowsAccount' | 'fields' | 'flags' | 'ticketTimeoutMinutes'>
 > & { updatedAt: string };
 
+/** What a rotation stores: the new keyring and the data keys re-wrapped for it. */
+export interface KeyringRotation {
+  keyring: KeyringUpdate;
+  /** Every MSID the new keyring holds: a master secret may be dropped only once no data key refers to it. */
+  msids: readonly string[];
+  /** Data keys with their new wrapping, matched by application and version (a deleted application's is ignored). */
+  rewrapped: DataKeyRecord[];
+}
+
 /** An application data key, wrapped by a master secret. */
 export interface DataKeyRecord {
   applicationId: string;
@@ -115,7 +124,11 @@ export interface VaultStore {
   getGlobalInfo(): Promise<GlobalInfo>;
   updateGlobalInfo(patch: Partial<GlobalInfo>): Promise<GlobalInfo>;
 
-  /** Fails with APP_EXISTS when the name is taken, compared case-insensitively. */
+  /**
+   * Fails with APP_EXISTS when the name is taken, compared case-insensitively, and with
+   * KEYRING_CHANGED when `firstKey` is wrapped by neither the vault's current nor its previous
+   * master secret (the keyring was rotated since the caller read it), so no key is stranded.
+   */
   createApplication(application: NewApplication, firstKey: DataKeyRecord): Promise<ApplicationRecord>;
   /** By name, case-insensitively. */
   getApplication(name: string): Promise<ApplicationRecord | undefined>;
@@ -127,10 +140,13 @@ export interface VaultStore {
   deleteApplication(id: string): Promise<boolean>;
 
   /**
-   * Master secret rotation: swaps the keyring (compare-and-swap on its generation, as
-   * Store.updateKeyring) and replaces every data key's wrapping, in one transaction.
+   * Master secret rotation, in one transaction: claims the keyring (compare-and-swap on its
+   * generation: KEYRING_CHANGED or NO_VAULT as Store.updateKeyring), hands `rotate` every data key,
+   * stores the keys it re-wrapped and the keyring it made. No data key can be added or changed
+   * meanwhile, so `rotate` sees them all. Fails with INVALID_QUERY, changing nothing, if a data
+   * key would then be wrapped by a master secret outside `msids`. `rotate` must not use the store.
    */
-  rotateKeyring(expectedGeneration: number, update: KeyringUpdate, rewrapped: DataKeyRecord[]): Promise<VaultRecord>;
+  rotateKeyring(expectedGeneration: number, rotate: (dataKeys: DataKeyRecord[]) => KeyringRotation | Promise<KeyringRotation>): Promise<VaultRecord>;
 
   /** The newest data key of an application, and a given version. */
   getDataKey(applicationId: string, version?: number): Promise<DataKeyRecord | undefined>;

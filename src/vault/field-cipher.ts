@@ -1,5 +1,4 @@
-import { fail } from '../errors/index.js';
-import { envelopeKeyId, openEnvelope, sealEnvelope } from '../keys/index.js';
+import { decryptionFailed, envelopeKeyId, openEnvelope, sealEnvelope } from '../keys/index.js';
 import type { SealedField } from '../store/vault-types.js';
 import type { UnwrappedDataKey } from './data-keys.js';
 
@@ -24,19 +23,21 @@ export function sealFields(dataKey: UnwrappedDataKey, owner: FieldOwner, values:
   }));
 }
 
+/** `dk:` and a version without sign, exponent or leading zero: the only key ids sealFields writes. */
+const DATA_KEY_ID = /^dk:([1-9][0-9]{0,8})$/;
+
 /** The data key version a sealed field names, so the caller can fetch that version. */
 export function fieldKeyVersion(field: SealedField): number {
-  const id = envelopeKeyId(field.ciphertext);
-  const version = id?.startsWith('dk:') ? Number(id.slice(3)) : NaN;
+  const match = DATA_KEY_ID.exec(envelopeKeyId(field.ciphertext) ?? '');
   // Malformed: the one decryption error, like every other failure to open a value.
-  if (!Number.isSafeInteger(version)) throw fail('DECRYPTION_FAILED', 'a stored value names no data key');
-  return version;
+  if (!match) throw decryptionFailed();
+  return Number(match[1]);
 }
 
 export function openFields(dataKey: UnwrappedDataKey, owner: FieldOwner, fields: readonly SealedField[]): Map<number, string> {
   const values = new Map<number, string>();
   for (const field of fields) {
-    if (fieldKeyVersion(field) !== dataKey.version) throw fail('DECRYPTION_FAILED', 'a stored value was sealed under another data key');
+    if (fieldKeyVersion(field) !== dataKey.version) throw decryptionFailed();
     const plaintext = openEnvelope(dataKey.key, field.ciphertext, fieldAad(dataKey.applicationId, owner, field.ordinal));
     values.set(field.ordinal, plaintext.toString('utf8'));
     plaintext.fill(0);

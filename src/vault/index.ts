@@ -1,4 +1,4 @@
-export { type UnwrappedDataKey, newDataKey, unwrapDataKey, rewrapDataKey } from './data-keys.js';
+export { type UnwrappedDataKey, newDataKey, unwrapDataKey, rewrapDataKey, requireDataKey } from './data-keys.js';
 export { type FieldOwner, sealFields, openFields, fieldKeyVersion } from './field-cipher.js';
 export { type TicketClaims, issueTicket, readTicket } from './tickets.js';
 export {

@@ -257,13 +257,13 @@ function faultSuite(target: StoreTarget): void {
 
   const useAnotherCopy = 'so it was changed after it was written. Use another copy of the backup';
 
-  it('WRONG_PASSWORD: the message repeats the reminder; verify emits 10779', async ({ expect }) => {
+  it('WRONG_PASSWORD: the reminder is shown before the password is asked, never in the message (stored and logged); verify emits 10779', async ({ expect }) => {
     const file = await damaged('wrong-password.bak', goodBytes);
     await fails(expect, {
       file,
       passwordFile: wrongPasswordFile,
       code: 'WRONG_PASSWORD',
-      cause: `the password does not open ${file} (reminder: "${REMINDER}"): enter the password given when this backup was made`,
+      cause: `the password does not open ${file}: enter the password given when this backup was made`,
       verifyEvent: 10779,
       header: goodHeader,
     });

@@ -16,6 +16,7 @@ import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestVault, storeTargets } from '../support/cli.js';
 import type { StoreTarget } from '../support/databases.js';
+import { BOB, PAYROLL_HOST_XML, writeBeside } from '../support/vault-cli.js';
 import {
   BACKUP_STEPS,
   type CrashRecord,
@@ -31,6 +32,7 @@ import {
   createWorkspace,
   describeResult,
   expectKilledAt,
+  expectOk,
   formatMatrix,
   listDir,
   newTempFiles,
@@ -152,6 +154,25 @@ function backupSuites(target: StoreTarget): void {
   }
 }
 
+/** An application with a credential, so a generate has a data key to re-wrap. */
+async function addCredential(ws: Workspace): Promise<void> {
+  const apps = await writeBeside(ws.vault, 'payroll.xml', PAYROLL_HOST_XML);
+  for (const args of [
+    ['app', 'create', '--file', apps],
+    ['app', 'enable', 'PayrollHost'],
+    ['mapping', 'create', 'PayrollHost', 'CORP\\bob', 'BOB01'],
+  ]) {
+    expectOk(await ws.run(args));
+  }
+  expectOk(await ws.run(['credentials', 'set', 'PayrollHost', 'CORP\\bob', '--stdin'], { input: 'bob-passphrase\n' }));
+  await expectCredentialOpens(ws);
+}
+
+async function expectCredentialOpens(ws: Workspace): Promise<void> {
+  const found = parseJson<{ fields: Array<{ value?: string }> }>(await ws.run(['lookup', 'PayrollHost', '--show-secrets', '--json', ...BOB]));
+  expect(found.fields[0]?.value).toBe('bob-passphrase');
+}
+
 function generateSuite(target: StoreTarget): void {
   const store = target.name;
 
@@ -162,6 +183,7 @@ function generateSuite(target: StoreTarget): void {
     beforeAll(async () => {
       ws = await createWorkspace(target);
       state = ws.oldView;
+      await addCredential(ws);
     });
     afterAll(async () => {
       await ws?.cleanup();
@@ -198,6 +220,8 @@ function generateSuite(target: StoreTarget): void {
         const now = viewOfStatus(await ws.status());
         // Before generate:committed the new secret must not be current; after it, it must be.
         expect(now, keyringCommitted ? 'the generated secret should be current' : 'the vault changed').toEqual(expected);
+        // Before the commit the data key is as it was; after it, re-wrapped: either way it opens.
+        await expectCredentialOpens(ws);
 
         let retryArgs = args;
         if (fileCommitted) {
@@ -211,6 +235,7 @@ function generateSuite(target: StoreTarget): void {
         expect(newTempFiles(beforeRetry, await listDir(ws.dir), name), 'a successful retry left temp files').toEqual([]);
         state = retried;
         await ws.checkOldBackup();
+        await expectCredentialOpens(ws);
 
         records.push({
           store,

@@ -22,8 +22,11 @@ export const BACKUP_STEPS = [
 /** `--force` replaces the target by rename: there is no link step. */
 export const FORCE_BACKUP_STEPS = BACKUP_STEPS.filter((step) => step !== 'backup:linked');
 
-/** `secret generate --backup FILE`: the backup is written first, then the keyring is committed. */
-export const GENERATE_STEPS = [...BACKUP_STEPS, 'generate:backup-written', 'generate:committed'] as const;
+/**
+ * `secret generate --backup FILE`: the backup is written first, then the data keys are re-wrapped
+ * and the keyring swapped in one transaction (rewrapped: inside it, before the commit).
+ */
+export const GENERATE_STEPS = [...BACKUP_STEPS, 'generate:backup-written', 'generate:rewrapped', 'generate:committed'] as const;
 
 export const RESTORE_STEPS = ['restore:decrypted', 'restore:sealed', 'restore:committed'] as const;
 

@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { createEventEmitter } from '../../src/events/index.js';
 import { keyFileSealSource } from '../../src/keys/index.js';
 import { createSecretService, type Principal, type SecretService } from '../../src/service/index.js';
-import { openStore, type Store } from '../../src/store/index.js';
+import { openStore, type Store, type StoreConfig } from '../../src/store/index.js';
 import type { StoreTarget } from '../support/databases.js';
 
 export const PASSWORD = 'violet tractor evening lantern';
@@ -14,6 +14,8 @@ export const alice: Principal = { name: 'HOST\\alice', localAdministrator: true 
 /** A real service on a real store, a real key file and a real pino log file, with a settable clock. */
 export interface Harness {
   dir: string;
+  /** The database's configuration, for tests that reach behind the store (see support/raw-sql.ts). */
+  config: StoreConfig;
   store: Store;
   service: SecretService;
   clock: { now: Date };
@@ -47,6 +49,7 @@ export async function createHarness(target: StoreTarget): Promise<Harness> {
   };
   const harness: Harness = {
     dir,
+    config: database.config,
     ...(await build()),
     clock,
     sealKeyFile,

@@ -1,7 +1,7 @@
 /** The VaultStore contract (vault-types.ts), run against every backend in storeTargets. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isTesseraError } from '../../src/errors/tessera-error.js';
-import { openStore, type ApplicationRecord, type MappingRecord, type Store } from '../../src/store/index.js';
+import { openStore, type ApplicationRecord, type DataKeyRecord, type KeyringRotation, type MappingRecord, type Store } from '../../src/store/index.js';
 import { storeTargets, type TestDatabase } from '../support/databases.js';
 import {
   ALL_FLAGS_OFF,
@@ -244,34 +244,79 @@ describe.each(storeTargets)('vault store contract: $name', (target) => {
   describe('rotateKeyring', () => {
     const rewrap = (applicationId: string) =>
       sampleDataKey(applicationId, { msid: 'msid-2', wrapped: Buffer.from(`rewrapped ${applicationId}`) });
+    /** A rotation to `update` that re-wraps every key it is handed under update.currentMsid. */
+    const rotation = (update: ReturnType<typeof sampleUpdate>, seen: string[][] = []) => (keys: DataKeyRecord[]): KeyringRotation => {
+      seen.push(keys.map((key) => `${key.applicationId}:${key.msid}`));
+      return {
+        keyring: update,
+        msids: [update.currentMsid, update.previousMsid!],
+        rewrapped: keys.map((key) => sampleDataKey(key.applicationId, { msid: update.currentMsid, wrapped: Buffer.from(`rewrapped ${key.applicationId}`) })),
+      };
+    };
 
-    it('swaps the keyring and re-wraps every data key in one step', async () => {
+    it('swaps the keyring and re-wraps every data key in one step, handing over every key there is', async () => {
       await store.createVault(sampleVault());
       const a = await app('A');
       const b = await app('B');
       const update = sampleUpdate(1);
-      const vault = await store.rotateKeyring(1, update, [rewrap(a.id), rewrap(b.id), rewrap('deleted-meanwhile')]);
+      const seen: string[][] = [];
+      const vault = await store.rotateKeyring(1, rotation(update, seen));
+      expect(seen).toEqual([[`${a.id}:msid-1`, `${b.id}:msid-1`]]);
       expect(vault).toEqual({ ...sampleVault(), ...update, generation: 2 });
       expect(await store.getVault()).toEqual(vault);
       // createdAt is the key's, not the wrapping's: it stays.
       expect(await store.listDataKeys()).toEqual([rewrap(a.id), rewrap(b.id)]);
     });
 
-    it('changes nothing, data keys included, on a stale generation', async () => {
+    it('ignores a re-wrapped key whose application is gone', async () => {
+      await store.createVault(sampleVault());
+      const a = await app('A');
+      const update = sampleUpdate(1);
+      await store.rotateKeyring(1, (keys) => ({ ...rotation(update)(keys), rewrapped: [rewrap(a.id), rewrap('deleted-meanwhile')] }));
+      expect(await store.listDataKeys()).toEqual([rewrap(a.id)]);
+    });
+
+    it('changes nothing, data keys included, on a stale generation, and never calls rotate', async () => {
       await store.createVault(sampleVault());
       const a = await app('A');
       const current = await store.updateKeyring(1, sampleUpdate(1));
-
-      const stale = store.rotateKeyring(1, sampleUpdate(5), [rewrap(a.id)]);
+      const seen: string[][] = [];
+      const stale = store.rotateKeyring(1, rotation(sampleUpdate(5), seen));
       await expect(stale).rejects.toSatisfy(expectCode('KEYRING_CHANGED'));
       await expect(stale).rejects.toMatchObject({ status: 409 });
+      expect(seen).toEqual([]);
       expect(await store.getVault()).toEqual(current);
       expect(await store.listDataKeys()).toEqual([sampleDataKey(a.id)]);
     });
 
     it('reports NO_VAULT on a store without a vault', async () => {
       const a = await app('A');
-      await expect(store.rotateKeyring(1, sampleUpdate(1), [rewrap(a.id)])).rejects.toSatisfy(expectCode('NO_VAULT'));
+      await expect(store.rotateKeyring(1, rotation(sampleUpdate(1)))).rejects.toSatisfy(expectCode('NO_VAULT'));
+      expect(await store.listDataKeys()).toEqual([sampleDataKey(a.id)]);
+    });
+
+    it('refuses to drop a master secret a data key still refers to, changing nothing', async () => {
+      await store.createVault(sampleVault());
+      const a = await app('A');
+      const update = sampleUpdate(1);
+      // The rotation forgets to re-wrap A's key (wrapped by msid-1) and keeps only msid-2.
+      const dropping = store.rotateKeyring(1, () => ({ keyring: update, msids: ['msid-2'], rewrapped: [] }));
+      await expect(dropping).rejects.toSatisfy(expectCode('INVALID_QUERY'));
+      await expect(dropping).rejects.toThrow(`the new keyring drops master secret msid-1, which still wraps the data key of application ${a.id}: nothing was changed`);
+      expect(await store.getVault()).toEqual({ ...sampleVault(), generation: 1, updatedAt: sampleVault().createdAt });
+      expect(await store.listDataKeys()).toEqual([sampleDataKey(a.id)]);
+      // Keeping msid-1 is fine.
+      await store.rotateKeyring(1, () => ({ keyring: update, msids: ['msid-2', 'msid-1'], rewrapped: [] }));
+    });
+
+    it('rolls back when rotate throws', async () => {
+      await store.createVault(sampleVault());
+      const a = await app('A');
+      const failing = store.rotateKeyring(1, () => {
+        throw new Error('cannot unwrap');
+      });
+      await expect(failing).rejects.toThrow('cannot unwrap');
+      expect((await store.getVault())?.generation).toBe(1);
       expect(await store.listDataKeys()).toEqual([sampleDataKey(a.id)]);
     });
 
@@ -279,13 +324,25 @@ describe.each(storeTargets)('vault store contract: $name', (target) => {
       await store.createVault(sampleVault());
       const a = await app('A');
       const results = await Promise.allSettled([
-        store.rotateKeyring(1, sampleUpdate(1, { currentMsid: 'first' }), [sampleDataKey(a.id, { msid: 'first' })]),
-        store.rotateKeyring(1, sampleUpdate(1, { currentMsid: 'second' }), [sampleDataKey(a.id, { msid: 'second' })]),
+        store.rotateKeyring(1, rotation(sampleUpdate(1, { currentMsid: 'first' }))),
+        store.rotateKeyring(1, rotation(sampleUpdate(1, { currentMsid: 'second' }))),
       ]);
       expect(outcome(results)).toEqual({ won: 1, codes: ['KEYRING_CHANGED'] });
       const vault = await store.getVault();
       // The data key was wrapped by the same rotation that won the keyring.
       expect((await store.getDataKey(a.id))?.msid).toBe(vault?.currentMsid);
+    });
+
+    it('takes a new data key only under the current or previous master secret of the vault', async () => {
+      await store.createVault(sampleVault());
+      await store.updateKeyring(1, sampleUpdate(1)); // current msid-2, previous msid-1
+      await store.createApplication(sampleApplication('A'), sampleDataKey('app-a', { msid: 'msid-2' }));
+      await store.createApplication(sampleApplication('B'), sampleDataKey('app-b', { msid: 'msid-1' }));
+      const stale = store.createApplication(sampleApplication('C'), sampleDataKey('app-c', { msid: 'msid-0' }));
+      await expect(stale).rejects.toSatisfy(expectCode('KEYRING_CHANGED'));
+      await expect(stale).rejects.toThrow('the data key of application app-c is wrapped by master secret msid-0, which the vault\'s keyring no longer holds');
+      expect((await store.listApplications()).map((application) => application.id)).not.toContain('app-c');
+      expect((await store.listDataKeys()).map((key) => key.applicationId)).not.toContain('app-c');
     });
   });
 

@@ -1,7 +1,7 @@
 /** Affiliate applications and their data keys. */
 import type { Kysely } from 'kysely';
 import { fail } from '../../errors/index.js';
-import type { Database } from '../schema.js';
+import type { Database, DialectKind } from '../schema.js';
 import { applicationFromRow, applicationPatch, caseKey, dataKeyFromRow } from '../vault-rows.js';
 import type {
   ApplicationRecord,
@@ -9,9 +9,11 @@ import type {
   DataKeyRecord,
   NewApplication,
 } from '../vault-types.js';
+import { insertDataKey } from './keyring.js';
 
 export async function createApplication(
   db: Kysely<Database>,
+  kind: DialectKind,
   app: NewApplication,
   firstKey: DataKeyRecord,
 ): Promise<ApplicationRecord> {
@@ -44,16 +46,7 @@ export async function createApplication(
       .returningAll()
       .executeTakeFirst();
     if (row === undefined) throw await applicationExists(trx, app);
-    await trx
-      .insertInto('data_keys')
-      .values({
-        application_id: app.id,
-        version: firstKey.version,
-        msid: firstKey.msid,
-        wrapped: firstKey.wrapped,
-        created_at: firstKey.createdAt,
-      })
-      .execute();
+    await insertDataKey(trx, kind, firstKey);
     return applicationFromRow(row);
   });
 }
