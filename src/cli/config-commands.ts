@@ -3,6 +3,7 @@ import { fail } from '../errors/index.js';
 import type { ConfigValues } from '../service/index.js';
 import type { CliContext } from './context.js';
 import { type LineSource, readSource, splitLines } from './input.js';
+import { shown } from './render.js';
 import { type GlobalOptions, printJson, runVaultCommand } from './run.js';
 
 interface JsonOption {
@@ -38,7 +39,7 @@ export const configActions = {
   async get(context: CliContext, app: string, identifier: string, options: JsonOption & { runtime?: boolean }): Promise<void> {
     const values = await context.vault.config.get(app, identifier, options.runtime ? 'runtime' : 'admin', context.principal);
     if (options.json) return printJson(values);
-    process.stdout.write(Object.entries(values).map(([label, value]) => `${label}=${value}\n`).join(''));
+    process.stdout.write(Object.entries(values).map(([label, value]) => shown`${label}=${value}\n`).join(''));
   },
 
   async delete(context: CliContext, app: string, identifier: string, options: JsonOption): Promise<void> {

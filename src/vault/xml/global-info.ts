@@ -6,7 +6,8 @@
  */
 import type { GlobalInfo } from '../../store/index.js';
 import type { XmlElement } from './tree.js';
-import { accountsOf, attributesOf, childrenOf, leafText, single, wholeNumber, yesNoText } from './element-reader.js';
+import { LIMITS } from '../application-rules.js';
+import { accountsOf, attributesOf, checkedValue, childrenOf, leafText, single, wholeNumber, yesNoText } from './element-reader.js';
 import { exportError, xmlError } from './location.js';
 import { readSsoDocument } from './read-document.js';
 import { accountProblem, TICKET_MINUTES } from './rules.js';
@@ -45,7 +46,7 @@ export function parseGlobalInfoXml(text: string, source: string): Partial<Global
   const present = (name: string): XmlElement | undefined => single(source, element, children, name);
   for (const [name, key] of TEXTS) {
     const child = present(name);
-    if (child) info[key] = leafText(source, child);
+    if (child) info[key] = checkedValue(source, child.line, `<${name}>`, leafText(source, child), 'name', LIMITS.identifierLength);
   }
   for (const [name, key, range] of NUMBERS) {
     const child = present(name);

@@ -1,4 +1,5 @@
 /** applicationsToXml: the format parseApplicationsXml reads, refusing what would not read back the same. */
+import { nameKey } from '../account-name.js';
 import type { ApplicationDefinition } from './definitions.js';
 import { flagAttributes, TICKET_TIMEOUT } from './flags.js';
 import { exportError } from './location.js';
@@ -11,7 +12,7 @@ export function applicationsToXml(definitions: readonly ApplicationDefinition[])
   return renderSso(
     definitions.map((definition) => {
       check(definition);
-      const key = definition.name.toLowerCase();
+      const key = nameKey(definition.name);
       if (names.has(key)) throw exportError(`application ${definition.name}`, 'another application has the same name (names are compared without case)');
       names.add(key);
       return applicationNode(definition);

@@ -1,0 +1,35 @@
+/**
+ * A raw SQL client on a store's database, past Tessera's own code: what someone with SQL access
+ * (or an older Tessera) can write. `?` placeholders on both backends.
+ */
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import type { StoreConfig } from '../../src/store/index.js';
+
+export interface RawSql {
+  run(sql: string, params?: unknown[]): Promise<Array<Record<string, unknown>>>;
+  close(): Promise<void>;
+}
+
+export async function rawSql(config: StoreConfig): Promise<RawSql> {
+  if (config.kind === 'sqlite') {
+    const db = new Database(config.file);
+    return {
+      run: async (text, params = []) => {
+        const statement = db.prepare(text);
+        return statement.reader ? (statement.all(...params) as Array<Record<string, unknown>>) : (statement.run(...params), []);
+      },
+      close: async () => db.close(),
+    };
+  }
+  const client = new pg.Client({ connectionString: config.url });
+  await client.connect();
+  if (config.schema) await client.query(`set search_path to ${pg.escapeIdentifier(config.schema)}`);
+  return {
+    run: async (text, params = []) => {
+      let n = 0;
+      return (await client.query(text.replace(/\?/g, () => `$${++n}`), params)).rows as Array<Record<string, unknown>>;
+    },
+    close: () => client.end(),
+  };
+}
