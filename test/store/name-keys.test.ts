@@ -75,7 +75,7 @@ describe.each(storeTargets)('migration 008 (name keys): $name', (target) => {
     await store.setConfig(payroll.id, 'Cfg-A', [sealed(0, 'a')], '2024-05-03T00:00:00.000Z');
     await asWrittenByTheOldVersion();
     // The old key of the look-alike row was the key of CORP\kate.
-    expect((await keys()).mappings[1]).toEqual([`corp\\kate`, `corp\\kate`, 'kate01']);
+    expect((await keys()).mappings).toContainEqual([`corp\\kate`, `corp\\kate`, 'kate01']);
 
     store = await openStore(database.config);
     expect(await keys()).toEqual({

@@ -19,7 +19,9 @@ export async function rawSql(config: StoreConfig): Promise<RawSql> {
         const statement = db.prepare(text);
         return statement.reader ? (statement.all(...params) as Array<Record<string, unknown>>) : (statement.run(...params), []);
       },
-      close: async () => db.close(),
+      close: async () => {
+        db.close();
+      },
     };
   }
   const client = new pg.Client({ connectionString: config.url });

@@ -3,8 +3,9 @@
  * compared without case, as ENTSSO's own samples vary), single elements, text-only elements.
  */
 import { LIMITS } from '../application-rules.js';
-import { type TextKind, textProblem } from '../text-rules.js';
+import type { TextKind } from '../text-rules.js';
 import { xmlError } from './location.js';
+import { valueProblem } from './rules.js';
 import { closest } from './suggest.js';
 import type { XmlAttribute, XmlElement } from './tree.js';
 import { parseWholeNumber, parseYesNo, splitAccounts, YES_NO_FIX } from './values.js';
@@ -133,9 +134,8 @@ export function accountsOf(source: string, elements: readonly XmlElement[] | und
  * again: this is for the line number.
  */
 export function checkedValue(source: string, line: number, what: string, value: string, kind: TextKind, max: number): string {
-  if (value.length > max) throw xmlError(source, { line }, `${what} has ${value.length} characters, and may have at most ${max}`);
-  const problem = textProblem(value, kind);
-  if (problem) throw xmlError(source, { line }, `${what} ${kind === 'name' ? `"${value}" ` : ''}${problem}`);
+  const problem = valueProblem(what, value, kind, max);
+  if (problem !== undefined) throw xmlError(source, { line }, problem);
   return value;
 }
 

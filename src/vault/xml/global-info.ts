@@ -10,7 +10,7 @@ import { LIMITS } from '../application-rules.js';
 import { accountsOf, attributesOf, checkedValue, childrenOf, leafText, single, wholeNumber, yesNoText } from './element-reader.js';
 import { exportError, xmlError } from './location.js';
 import { readSsoDocument } from './read-document.js';
-import { accountProblem, TICKET_MINUTES } from './rules.js';
+import { accountProblem, TICKET_MINUTES, valueProblem } from './rules.js';
 import { yesNo } from './values.js';
 import { renderSso, type XmlNode } from './xml-writer.js';
 
@@ -66,12 +66,18 @@ export function globalInfoToXml(info: Partial<GlobalInfo>): string {
     const accounts = info[key];
     if (accounts === undefined) continue;
     for (const account of accounts) {
-      const problem = accountProblem(account);
+      const problem = accountProblem(account) ?? valueProblem('the account', account, 'name', LIMITS.accountLength);
       if (problem) throw exportError(`<${name}>`, problem);
     }
     children.push(...(accounts.length === 0 ? [{ name }] : accounts.map((account) => ({ name, text: account }))));
   }
-  for (const [name, key] of TEXTS) if (info[key] !== undefined) children.push({ name, text: info[key] });
+  for (const [name, key] of TEXTS) {
+    const value = info[key];
+    if (value === undefined) continue;
+    const problem = valueProblem(`<${name}>`, value, 'name', LIMITS.identifierLength);
+    if (problem) throw exportError(`<${name}>`, problem);
+    children.push({ name, text: value });
+  }
   for (const [name, key, range] of NUMBERS) {
     const value = info[key];
     if (value === undefined) continue;

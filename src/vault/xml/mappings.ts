@@ -4,7 +4,7 @@ import { LIMITS } from '../application-rules.js';
 import { attributesOf, checkedValue, childrenOf, leafText, single } from './element-reader.js';
 import { exportError, xmlError } from './location.js';
 import { readSsoDocument } from './read-document.js';
-import { applicationNameProblem } from './rules.js';
+import { applicationNameProblem, valueProblem } from './rules.js';
 import type { XmlElement } from './tree.js';
 import { renderSso } from './xml-writer.js';
 
@@ -58,9 +58,12 @@ export function mappingsToXml(definitions: readonly MappingDefinition[]): string
       if (slash <= 0 || slash === account.length - 1) {
         throw exportError(what, 'ENTSSO mapping files name the enterprise account as DOMAIN\\user (windowsDomain and windowsUserId)');
       }
-      const nameProblem = applicationNameProblem(application);
-      if (nameProblem) throw exportError(what, nameProblem);
-      if (externalUser === '') throw exportError(what, 'the external user id is empty');
+      const problem =
+        applicationNameProblem(application) ??
+        valueProblem('the account', account, 'name', LIMITS.accountLength) ??
+        valueProblem('<externalApplication>', application, 'name', LIMITS.nameLength) ??
+        (externalUser === '' ? 'the external user id is empty' : valueProblem('<externalUserId>', externalUser, 'name', LIMITS.externalUserLength));
+      if (problem !== undefined) throw exportError(what, problem);
       return {
         name: 'mapping',
         children: [
