@@ -46,8 +46,9 @@ export async function runCommand(globals: GlobalOptions, action: (context: CliCo
 export function reportFailure(error: unknown, context?: CliContext): number {
   if (error instanceof CommanderError) return error.exitCode;
   if (isTesseraError(error)) {
-    // Messages quote names and file contents: escaped, so none can act on the terminal.
-    process.stderr.write(`error ${error.code}: ${escapeControl(error.message)}\n`);
+    // Messages quote names and file contents: escaped, so none can act on the terminal. Line
+    // breaks stay, as usage texts need them; names cannot hold one (text-rules.ts).
+    process.stderr.write(`error ${error.code}: ${error.message.split('\n').map(escapeControl).join('\n')}\n`);
     return error.code === 'INVALID_ARGUMENT' ? EXIT.usage : EXIT.failed;
   }
   // Unexpected: the details go to the log, never a stack trace with internals to the terminal.
