@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { fail, isTesseraError, withMessage } from '../errors/index.js';
 import type { ApplicationChanges } from '../service/index.js';
+import { nameKey } from '../vault/index.js';
 import { type ApplicationDefinition, applicationsToXml, parseApplicationsXml } from '../vault/xml/index.js';
 import type { CliContext } from './context.js';
 import { splitAccountList } from './principal.js';
-import { marker, renderApplication, renderApplicationList } from './render.js';
+import { marker, renderApplication, renderApplicationList, shown } from './render.js';
 import { type GlobalOptions, printJson, runVaultCommand } from './run.js';
 import type { Application } from './vault-types.js';
 import { definitionOf, readXmlFile, writeXmlFile } from './xml-files.js';
@@ -29,11 +30,11 @@ export const appActions = {
         let app = await applications.create(definition, context.principal);
         if (definition.flags.enableApp) app = await applications.setEnabled(app.name, true, context.principal);
         created.push(app);
-        if (!options.json) say(`Created application ${app.name} ${state(app)}.`);
+        if (!options.json) say(shown`Created application ${app.name} ${state(app)}.`);
       });
     }
     if (options.json) return printJson(created);
-    if (created.length === 0) say(`${source} defines no applications: nothing was created.`);
+    if (created.length === 0) say(shown`${source} defines no applications: nothing was created.`);
   },
 
   /** ENTSSO's -updateapps: each application of the file is brought to its definition there. */
@@ -48,7 +49,7 @@ export const appActions = {
         if (Object.keys(changes).length > 0) app = await applications.update(app.name, changes, context.principal);
         if (definition.flags.enableApp !== app.flags.enableApp) app = await applications.setEnabled(app.name, definition.flags.enableApp, context.principal);
         updated.push(app);
-        if (!options.json) say(`Updated application ${app.name} ${state(app)}.`);
+        if (!options.json) say(shown`Updated application ${app.name} ${state(app)}.`);
       });
     }
     if (options.json) printJson(updated);
@@ -69,19 +70,19 @@ export const appActions = {
   async update(context: CliContext, name: string, changes: ApplicationChanges, options: JsonOption): Promise<void> {
     const app = await context.vault.applications.update(name, changes, context.principal);
     if (options.json) return printJson(app);
-    say(`Updated application ${app.name}.`);
+    say(shown`Updated application ${app.name}.`);
   },
 
   async setEnabled(context: CliContext, name: string, enabled: boolean, options: JsonOption): Promise<void> {
     const app = await context.vault.applications.setEnabled(name, enabled, context.principal);
     if (options.json) return printJson(app);
-    say(`Application ${app.name} is ${state(app)}.`);
+    say(shown`Application ${app.name} is ${state(app)}.`);
   },
 
   async delete(context: CliContext, name: string, options: JsonOption): Promise<void> {
     await context.vault.applications.delete(name, context.principal);
     if (options.json) return printJson({ deleted: name });
-    say(`Deleted application ${name} with its mappings, credentials and config entries.`);
+    say(shown`Deleted application ${name} with its mappings, credentials and config entries.`);
   },
 
   /** Writes the named applications (or every one the caller may see) as an applications file. */
@@ -93,11 +94,14 @@ export const appActions = {
         : (await applications.list(context.principal, { all: true })).sort((a, b) => compareNames(a.name, b.name));
     await writeXmlFile(context, file, applicationsToXml(apps.map(definitionOf)), options.force);
     if (options.json) return printJson({ file, applications: apps.map((app) => app.name) });
-    if (file !== '-') say(`Exported ${apps.length} application(s) to ${file}: ${apps.map((app) => app.name).join(', ') || '(none)'}.`);
+    if (file !== '-') say(shown`Exported ${apps.length} application(s) to ${file}: ${apps.map((app) => app.name).join(', ') || '(none)'}.`);
   },
 };
 
-const compareNames = (a: string, b: string) => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0);
+const compareNames = (a: string, b: string) => {
+  const [x, y] = [nameKey(a), nameKey(b)];
+  return x < y ? -1 : x > y ? 1 : 0;
+};
 
 /** Runs one item of a file; a failure names the item and what the file already changed. */
 export async function inItem(what: string, done: ReadonlyArray<{ name: string } | string>, run: () => Promise<void>): Promise<void> {

@@ -3,6 +3,7 @@ import { fail } from '../errors/index.js';
 import type { ConfigValues } from '../service/index.js';
 import type { CliContext } from './context.js';
 import { type LineSource, readSource, splitLines } from './input.js';
+import { shown } from './render.js';
 import { type GlobalOptions, printJson, runVaultCommand } from './run.js';
 
 interface JsonOption {
@@ -46,12 +47,12 @@ export const configActions = {
     // definition; a caller who may not read it sees every value as masked.
     const definition = await context.vault.applications.get(app, context.principal).catch(() => undefined);
     const masked = (label: string) => definition?.fields.find((field) => field.label === label)?.masked ?? true;
-    const shown = Object.entries(values).filter(([label]) => options.showSecrets || !masked(label));
-    if (options.json) return printJson(Object.fromEntries(shown));
+    const visible = Object.entries(values).filter(([label]) => options.showSecrets || !masked(label));
+    if (options.json) return printJson(Object.fromEntries(visible));
     const hidden = Object.keys(values).filter((label) => !options.showSecrets && masked(label));
     // A comment, not a placeholder value: the output stays safe to feed back to `config set`.
-    const notes = hidden.map((label) => `# ${label} is masked: add --show-secrets to print it\n`);
-    process.stdout.write(shown.map(([label, value]) => `${label}=${value}\n`).join('') + notes.join(''));
+    const notes = hidden.map((label) => shown`# ${label} is masked: add --show-secrets to print it\n`);
+    process.stdout.write(visible.map(([label, value]) => shown`${label}=${value}\n`).join('') + notes.join(''));
   },
 
   async delete(context: CliContext, app: string, identifier: string, options: JsonOption): Promise<void> {

@@ -3,6 +3,7 @@ import { fail } from '../errors/index.js';
 import type { CliContext } from './context.js';
 import { type LineSource, readSource, splitLines } from './input.js';
 import { ask, canPrompt } from './prompt.js';
+import { escapeControl, shown } from './render.js';
 import { type GlobalOptions, printJson, runVaultCommand } from './run.js';
 import type { Application } from './vault-types.js';
 
@@ -24,7 +25,7 @@ export const credentialActions = {
     const values = text === undefined ? await askValues(app, fields) : splitLines(text);
     await context.vault.mappings.setCredentials(app.name, account, values, context.principal);
     if (options.json) return printJson({ application: app.name, account, fields: fields.map((field) => field.label) });
-    process.stdout.write(`Set the credentials of ${account} for ${app.name}; the mapping is enabled.\n`);
+    process.stdout.write(shown`Set the credentials of ${account} for ${app.name}; the mapping is enabled.\n`);
   },
 };
 
@@ -38,12 +39,13 @@ async function askValues(app: Application, fields: Application['fields']): Promi
     throw fail('INVALID_ARGUMENT', 'there is no terminal to ask for the credentials on: give them one per line with --from-file FILE or --stdin');
   }
   const cancelled = () => fail('INVALID_ARGUMENT', 'cancelled at the prompt: no credentials were changed');
-  process.stderr.write(`Credentials for ${app.name} (${fields.length} field${fields.length === 1 ? '' : 's'}):\n`);
+  process.stderr.write(`Credentials for ${escapeControl(app.name)} (${fields.length} field${fields.length === 1 ? '' : 's'}):\n`);
   const values: string[] = [];
   for (const field of fields) {
-    const value = await ask(`${field.label}: `, { hidden: field.masked, cancelled });
+    const label = escapeControl(field.label);
+    const value = await ask(`${label}: `, { hidden: field.masked, cancelled });
     if (field.masked) {
-      const again = await ask(`Confirm ${field.label}: `, { hidden: true, cancelled });
+      const again = await ask(`Confirm ${label}: `, { hidden: true, cancelled });
       if (again !== value) throw fail('PASSWORD_MISMATCH', `the two entries of ${field.label} differ: no credentials were changed; run the command again`);
     }
     values.push(value);

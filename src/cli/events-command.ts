@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { fail } from '../errors/index.js';
+import { shown } from './render.js';
 import { type GlobalOptions, printJson, runCommand } from './run.js';
 
 interface EventsOptions {
@@ -28,7 +29,8 @@ export function addEventsCommand(program: Command, globals: () => GlobalOptions)
           return printJson(events.map(({ id, symbol, severity, time, params, message }) => ({ id, symbol, severity, time, params, message })));
         }
         for (const event of events) {
-          process.stdout.write(`${event.time}  ${event.id}  ${event.severity.padEnd(7)}  ${event.symbol}\n    ${event.message}\n`);
+          // Every field escaped: a stored message with a line break or an escape sequence cannot forge a line.
+          process.stdout.write(shown`${event.time}  ${event.id}  ${event.severity.padEnd(7)}  ${event.symbol}\n    ${event.message}\n`);
         }
       }),
     );

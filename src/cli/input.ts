@@ -1,15 +1,101 @@
+import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
-import { link, open, readFile, rename, unlink } from 'node:fs/promises';
+import { type FileHandle, link, open, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { explainFileError, fail } from '../errors/index.js';
 
-/** Reads FILE as UTF-8, or standard input for "-"; failures are worded by the file-error explainer. */
-export async function readText(file: string, osUser: string): Promise<string> {
+/**
+ * The most a line-oriented input may hold (a password, a ticket, credential values, config
+ * values): far above any of them (32 fields of 4096 bytes), far below what memory notices.
+ * XML files have their own maximum (XML_MAX_BYTES). See docs/names.md.
+ */
+export const LINE_INPUT_MAX_BYTES = 1024 * 1024;
+
+/**
+ * Reads FILE as UTF-8, or standard input for "-", refusing more than `maxBytes` before reading
+ * it whole (a file's size is checked with fstat first) and bytes that are not UTF-8.
+ * File failures are worded by the file-error explainer.
+ */
+export async function readText(file: string, osUser: string, maxBytes = LINE_INPUT_MAX_BYTES): Promise<string> {
+  const source = file === '-' ? 'standard input' : file;
+  let bytes: Buffer;
   try {
-    return file === '-' ? await readStream(process.stdin) : await readFile(file, 'utf8');
+    bytes = file === '-' ? await readStream(process.stdin, maxBytes) : await readFileAtMost(file, maxBytes);
   } catch (error) {
     throw explainFileError(error, { path: file, action: 'read', osUser });
   }
+  if (bytes.length > maxBytes) throw tooLarge(source, maxBytes);
+  return decodeUtf8(bytes, source);
+}
+
+async function readFileAtMost(file: string, maxBytes: number): Promise<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    // fstat of the file opened, so a file swapped after the check is not the one read.
+    const { size } = await handle.stat();
+    if (size > maxBytes) throw tooLarge(file, maxBytes, size);
+    // A pipe or device reports no size: reading stops one byte past the limit either way.
+    return await readHandle(handle, maxBytes);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readHandle(handle: FileHandle, maxBytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  while (total <= maxBytes) {
+    const chunk = Buffer.allocUnsafe(Math.min(64 * 1024, maxBytes + 1 - total));
+    const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+    if (bytesRead === 0) break;
+    chunks.push(chunk.subarray(0, bytesRead));
+    total += bytesRead;
+  }
+  return Buffer.concat(chunks, total);
+}
+
+/** Reads a stream up to one byte past `maxBytes`, then stops reading (the caller refuses that much). */
+export async function readStream(stream: NodeJS.ReadableStream, maxBytes = LINE_INPUT_MAX_BYTES): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of stream) {
+    const bytes = Buffer.from(chunk as Buffer);
+    chunks.push(bytes);
+    total += bytes.length;
+    if (total > maxBytes) break; // leaving the loop stops the stream
+  }
+  return Buffer.concat(chunks, total);
+}
+
+function tooLarge(source: string, maxBytes: number, size?: number) {
+  const has = size === undefined ? `holds more than ${maxBytes} bytes` : `has ${size} bytes`;
+  return fail('INPUT_TOO_LARGE', `${source} ${has}, and Tessera reads at most ${maxBytes} bytes (${formatBytes(maxBytes)}) from it: split the input into smaller files`);
+}
+
+const formatBytes = (bytes: number): string => (bytes >= 1024 * 1024 ? `${bytes / (1024 * 1024)} MiB` : `${bytes / 1024} KiB`);
+
+/** UTF-8, or TEXT_INVALID naming the first byte that is not, with its line. */
+export function decodeUtf8(bytes: Buffer, source: string): string {
+  if (isUtf8(bytes)) return bytes.toString('utf8');
+  const offset = firstInvalidUtf8(bytes);
+  const line = bytes.subarray(0, offset).filter((byte) => byte === 0x0a).length + 1;
+  const byte = bytes[offset]!.toString(16).toUpperCase().padStart(2, '0');
+  throw fail(
+    'TEXT_INVALID',
+    `${source} is not valid UTF-8: the byte 0x${byte} at offset ${offset} (line ${line}) does not start a UTF-8 character: save the file as UTF-8`,
+  );
+}
+
+/** Walks character by character; only run once isUtf8 said no. */
+function firstInvalidUtf8(bytes: Buffer): number {
+  let at = 0;
+  while (at < bytes.length) {
+    const lead = bytes[at]!;
+    const length = lead < 0x80 ? 1 : lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+    if (length === 0 || !isUtf8(bytes.subarray(at, at + length)) || at + length > bytes.length) return at;
+    at += length;
+  }
+  return at;
 }
 
 /**
@@ -45,12 +131,6 @@ export async function writeText(file: string, text: string, options: { force?: b
     if (tempExists) await unlink(temp).catch(() => undefined);
     throw explainFileError(error, { path: file, action: 'write', osUser: options.osUser });
   }
-}
-
-export async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** One value per line; the line break that ends the last line is not an extra empty value. */

@@ -3,7 +3,7 @@ import { fail } from '../errors/index.js';
 import type { CliContext } from './context.js';
 import { readPasswordFile } from './password.js';
 import { ask, canPrompt } from './prompt.js';
-import { renderCredentials, shownCredentials } from './render.js';
+import { renderCredentials, shown, shownCredentials } from './render.js';
 import { type GlobalOptions, printJson, runVaultCommand } from './run.js';
 import type { Credentials } from './vault-types.js';
 
@@ -39,7 +39,7 @@ export const lookupActions = {
     const password = await hostPassword(context, appName, externalUser, options);
     const result = await context.vault.lookup.hostLookup(appName, externalUser, context.principal, password);
     if (options.json) return printJson({ application: appName, ...result });
-    process.stdout.write(`External user ${result.externalUser} of ${appName} logs on as ${result.account}.\n`);
+    process.stdout.write(shown`External user ${result.externalUser} of ${appName} logs on as ${result.account}.\n`);
   },
 };
 

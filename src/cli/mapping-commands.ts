@@ -3,7 +3,7 @@ import { fail } from '../errors/index.js';
 import { mappingsToXml, parseMappingsXml } from '../vault/xml/index.js';
 import { inItem } from './app-commands.js';
 import type { CliContext } from './context.js';
-import { marker, renderMappings } from './render.js';
+import { marker, renderMappings, shown } from './render.js';
 import { type GlobalOptions, printJson, runVaultCommand } from './run.js';
 import type { Mapping } from './vault-types.js';
 import { readXmlFile, writeXmlFile } from './xml-files.js';
@@ -19,8 +19,8 @@ export interface MappingFilter {
 
 const say = (text: string) => process.stdout.write(`${text}\n`);
 const created = (account: string, externalUser: string, app: string) =>
-  `Created mapping ${account} -> ${externalUser} for ${app}, (D) disabled until its credentials are set.`;
-const describe = (mapping: Mapping) => `${mapping.account} -> ${mapping.externalUser} for ${mapping.application}`;
+  shown`Created mapping ${account} -> ${externalUser} for ${app}, (D) disabled until its credentials are set.`;
+const describe = (mapping: Mapping) => shown`${mapping.account} -> ${mapping.externalUser} for ${mapping.application}`;
 
 /** The actions behind `tessera mapping ...`, `ssomanage` and `ssoclient`: one implementation for all. */
 export const mappingActions = {
@@ -44,7 +44,7 @@ export const mappingActions = {
       });
     }
     if (options.json) return printJson(records);
-    if (done.length === 0) say(`${source} defines no mappings: nothing was created.`);
+    if (done.length === 0) say(shown`${source} defines no mappings: nothing was created.`);
   },
 
   /** ENTSSO's -deletemappings: deletes the mappings a mappings file names (its external user ids are not compared). */
@@ -56,11 +56,11 @@ export const mappingActions = {
       await inItem(what, deleted, async () => {
         await context.vault.mappings.delete(definition.application, definition.account, context.principal);
         deleted.push(what);
-        if (!options.json) say(`Deleted ${what}.`);
+        if (!options.json) say(shown`Deleted ${what}.`);
       });
     }
     if (options.json) return printJson({ deleted: deleted.length });
-    if (deleted.length === 0) say(`${source} names no mappings: nothing was deleted.`);
+    if (deleted.length === 0) say(shown`${source} names no mappings: nothing was deleted.`);
   },
 
   async list(context: CliContext, filter: MappingFilter, options: JsonOption): Promise<void> {
@@ -72,13 +72,13 @@ export const mappingActions = {
   async setEnabled(context: CliContext, app: string, account: string, enabled: boolean, options: JsonOption): Promise<void> {
     const mapping = await context.vault.mappings.setEnabled(app, account, enabled, context.principal);
     if (options.json) return printJson({ ...mapping, application: app });
-    say(`${marker(mapping.enabled)} mapping ${describe({ ...mapping, application: app })} is ${mapping.enabled ? 'enabled' : 'disabled'}.`);
+    say(shown`${marker(mapping.enabled)} mapping ${describe({ ...mapping, application: app })} is ${mapping.enabled ? 'enabled' : 'disabled'}.`);
   },
 
   async delete(context: CliContext, app: string, account: string, options: JsonOption): Promise<void> {
     await context.vault.mappings.delete(app, account, context.principal);
     if (options.json) return printJson({ deleted: { application: app, account } });
-    say(`Deleted the mapping of ${account} for ${app} with its credentials.`);
+    say(shown`Deleted the mapping of ${account} for ${app} with its credentials.`);
   },
 
   async exportTo(context: CliContext, filter: MappingFilter, file: string, options: JsonOption & { force?: boolean }): Promise<void> {
@@ -86,7 +86,7 @@ export const mappingActions = {
     const xml = mappingsToXml(mappings.map(({ account, application, externalUser }) => ({ account, application, externalUser })));
     await writeXmlFile(context, file, xml, options.force);
     if (options.json) return printJson({ file, mappings: mappings.length });
-    if (file !== '-') say(`Exported ${mappings.length} mapping(s) to ${file}.`);
+    if (file !== '-') say(shown`Exported ${mappings.length} mapping(s) to ${file}.`);
   },
 };
 

@@ -1,5 +1,43 @@
-/** Human output of the vault commands, in the shape ENTSSO's listings have: `(E)`/`(D)` markers first. */
+/**
+ * Human output of the vault commands, in the shape ENTSSO's listings have: `(E)`/`(D)` markers
+ * first; and the one escaping of what is shown to a person (escapeControl).
+ */
 import type { Application, Credentials, GlobalSettings, Mapping } from './vault-types.js';
+
+/** Characters that act on a terminal or on how text is laid out, rather than show. */
+const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
+
+const hex = (codePoint: number, width: number) => codePoint.toString(16).padStart(width, '0');
+
+/**
+ * A value made safe to show: control, formatting and separator characters and lone surrogates
+ * written as `\x1b`, `\u202e`, `\u{e0001}`, so that no value from the store, a file or a backup
+ * header can move the cursor, clear the screen, reorder a line or forge one. Every value shown
+ * to a person goes through this at the edge (or through `shown`, which applies it).
+ */
+export function escapeControl(value: string): string {
+  return value.replace(UNSAFE, (char) => {
+    const codePoint = char.codePointAt(0)!;
+    return codePoint <= 0xff ? `\\x${hex(codePoint, 2)}` : codePoint <= 0xffff ? `\\u${hex(codePoint, 4)}` : `\\u{${hex(codePoint, 1)}}`;
+  });
+}
+
+/** A template tag: the text as written, each interpolated value through escapeControl. */
+export function shown(strings: TemplateStringsArray, ...values: ReadonlyArray<string | number | boolean>): string {
+  return strings.reduce((text, part, index) => text + escapeControl(String(values[index - 1])) + part);
+}
+
+/**
+ * JSON for standard output. JSON.stringify escapes C0 controls and lone surrogates but leaves
+ * DEL, C1 controls, bidirectional and other formatting characters raw; as \u escapes (which
+ * occur only inside strings, so the document parses to the same values) no terminal acts on them.
+ */
+export function terminalJson(value: unknown): string {
+  // A supplementary character (a tag, U+E0001) becomes its two UTF-16 escapes, as JSON spells it.
+  return JSON.stringify(value, null, 2).replace(/[\u007f-\u009f\p{Cf}\p{Zl}\p{Zp}]/gu, (char) =>
+    Array.from({ length: char.length }, (_, i) => `\\u${hex(char.charCodeAt(i), 4)}`).join(''),
+  );
+}
 
 export const MASK = '********';
 
@@ -14,7 +52,9 @@ const TYPE_NAMES: Record<Application['type'], string> = {
   configStore: 'config store',
 };
 
-function table(rows: string[][]): string {
+/** Columns padded to their widest cell; every cell is escaped first, so widths count what is shown. */
+function table(cells: string[][]): string {
+  const rows = cells.map((row) => row.map(escapeControl));
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
   return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n');
@@ -26,25 +66,25 @@ export function renderApplicationList(apps: readonly Application[]): string {
 }
 
 export function renderApplication(app: Application): string {
-  const list = (accounts: readonly string[]) => (accounts.length === 0 ? '(none)' : accounts.join('; '));
+  const list = (accounts: readonly string[]) => (accounts.length === 0 ? '(none)' : accounts.map(escapeControl).join('; '));
   const lines = [
-    `${marker(app.flags.enableApp)} ${app.name}`,
+    shown`${marker(app.flags.enableApp)} ${app.name}`,
     `  Type:                ${TYPE_NAMES[app.type]}`,
-    `  Description:         ${app.description}`,
-    `  Contact:             ${app.contact}`,
+    shown`  Description:         ${app.description}`,
+    shown`  Contact:             ${app.contact}`,
     `  Application users:   ${list(app.userAccounts)}`,
     `  Application admins:  ${list(app.adminAccounts)}`,
   ];
-  if (app.windowsAccount !== null) lines.push(`  Windows account:     ${app.windowsAccount}`);
+  if (app.windowsAccount !== null) lines.push(shown`  Windows account:     ${app.windowsAccount}`);
   lines.push('  Fields:');
   for (const field of [...app.fields].sort((a, b) => a.ordinal - b.ordinal)) {
     const notes = [field.ordinal === 0 ? 'external user id' : '', field.masked ? 'masked' : '', field.sync ? 'sync' : ''].filter(Boolean);
-    lines.push(`    ${field.ordinal}  ${field.label}${notes.length > 0 ? `  (${notes.join(', ')})` : ''}`);
+    lines.push(`    ${field.ordinal}  ${escapeControl(field.label)}${notes.length > 0 ? `  (${notes.join(', ')})` : ''}`);
   }
   const flags = Object.entries(app.flags).map(([name, value]) => `${name}=${yesNo(value)}`);
   lines.push(`  Flags:               ${flags.join(' ')}`);
   lines.push(`  Ticket lifetime:     ${app.ticketTimeoutMinutes === null ? "the system's" : `${app.ticketTimeoutMinutes} minutes`}`);
-  lines.push(`  Created:             ${app.createdAt}`, `  Updated:             ${app.updatedAt}`);
+  lines.push(shown`  Created:             ${app.createdAt}`, shown`  Updated:             ${app.updatedAt}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -86,20 +126,20 @@ export function shownCredentials(credentials: Credentials, app: Application | un
   };
 }
 
-export function renderCredentials(shown: ShownCredentials): string {
-  const labels = ['Application', 'Account', 'External user', ...shown.fields.map((field) => field.label)];
-  const width = Math.max(...labels.map((label) => label.length)) + 1;
-  const line = (label: string, value: string) => `${`${label}:`.padEnd(width)} ${value}`;
-  return `${[
-    line('Application', shown.application),
-    line('Account', shown.account),
-    line('External user', shown.externalUser),
-    ...shown.fields.map((field) => line(field.label, field.value ?? MASK)),
-  ].join('\n')}\n`;
+export function renderCredentials(credentials: ShownCredentials): string {
+  const given: Array<[string, string]> = [
+    ['Application', credentials.application],
+    ['Account', credentials.account],
+    ['External user', credentials.externalUser],
+    ...credentials.fields.map((field): [string, string] => [field.label, field.value ?? MASK]),
+  ];
+  const rows = given.map(([label, value]) => [escapeControl(label), escapeControl(value)] as const);
+  const width = Math.max(...rows.map(([label]) => label.length)) + 1;
+  return `${rows.map(([label, value]) => `${`${label}:`.padEnd(width)} ${value}`).join('\n')}\n`;
 }
 
 export function renderGlobalInfo(global: GlobalSettings): string {
-  const list = (accounts: readonly string[]) => (accounts.length === 0 ? '(none: only the local administrator)' : accounts.join('; '));
+  const list = (accounts: readonly string[]) => (accounts.length === 0 ? '(none: only the local administrator)' : accounts.map(escapeControl).join('; '));
   return `${[
     `SSO administrators:            ${list(global.ssoAdminAccounts)}`,
     `SSO affiliate administrators:  ${list(global.affiliateAdminAccounts)}`,
@@ -107,7 +147,7 @@ export function renderGlobalInfo(global: GlobalSettings): string {
     `Tickets validated:             ${yesNo(global.ticketsValidate)}`,
     `Ticket lifetime:               ${global.ticketTimeoutMinutes} minutes`,
     `Credential cache timeout:      ${global.credCacheTimeoutMinutes} minutes (Tessera keeps no cache across processes)`,
-    `Secret server:                 ${global.secretServer || '(none)'}`,
+    `Secret server:                 ${escapeControl(global.secretServer) || '(none)'}`,
     `Audit: deleted applications:   ${global.auditDeletedApps}`,
     `Audit: deleted mappings:       ${global.auditDeletedMappings}`,
     `Audit: credential lookups:     ${global.auditCredentialLookups}`,

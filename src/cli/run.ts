@@ -3,6 +3,7 @@ import { loadConfig } from '../config/index.js';
 import { fail, isTesseraError } from '../errors/index.js';
 import type { CliContext } from './context.js';
 import type { ActAs } from './principal.js';
+import { escapeControl, terminalJson } from './render.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, internal: 3 } as const;
 
@@ -45,18 +46,20 @@ export async function runCommand(globals: GlobalOptions, action: (context: CliCo
 export function reportFailure(error: unknown, context?: CliContext): number {
   if (error instanceof CommanderError) return error.exitCode;
   if (isTesseraError(error)) {
-    process.stderr.write(`error ${error.code}: ${error.message}\n`);
+    // Messages quote names and file contents: escaped, so none can act on the terminal. Line
+    // breaks stay, as usage texts need them; names cannot hold one (text-rules.ts).
+    process.stderr.write(`error ${error.code}: ${error.message.split('\n').map(escapeControl).join('\n')}\n`);
     return error.code === 'INVALID_ARGUMENT' ? EXIT.usage : EXIT.failed;
   }
   // Unexpected: the details go to the log, never a stack trace with internals to the terminal.
   context?.logger.error({ err: error }, 'unexpected failure');
   const where = context?.config.logFile ? ` (details in ${context.config.logFile})` : '';
-  process.stderr.write(`error INTERNAL: an unexpected failure stopped the command${where}: ${(error as Error)?.message ?? String(error)}\n`);
+  process.stderr.write(`error INTERNAL: an unexpected failure stopped the command${where}: ${escapeControl((error as Error)?.message ?? String(error))}\n`);
   return EXIT.internal;
 }
 
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  process.stdout.write(`${terminalJson(value)}\n`);
 }
 
 /** Runs a vault command: like runCommand, acting as the --as principal when one is given. */

@@ -4,6 +4,7 @@ import type { BackupInfo } from '../keys/index.js';
 import type { SecretStatus } from '../service/index.js';
 import type { CliContext } from './context.js';
 import { readPassword } from './password.js';
+import { escapeControl, shown } from './render.js';
 import { type GlobalOptions, printJson, runCommand } from './run.js';
 
 interface WriteOptions {
@@ -36,7 +37,7 @@ export const secretActions = {
     );
     if (options.json) return printJson(result);
     process.stdout.write(
-      `Restored master secret ${result.currentMsid} into vault ${result.vaultId}` +
+      shown`Restored master secret ${result.currentMsid} into vault ${result.vaultId}` +
         `${result.createdVault ? ' (new vault created)' : ''}.\n`,
     );
     if (result.newSealKey) {
@@ -53,7 +54,7 @@ export const secretActions = {
     );
     if (options.json) return printJson(result);
     process.stdout.write(
-      `${result.file} is a good backup of vault ${result.vaultId}: it decrypts and holds ${result.msids.join(', ')}` +
+      shown`${result.file} is a good backup of vault ${result.vaultId}: it decrypts and holds ${result.msids.join(', ')}` +
         (result.coversCurrent === false ? ' (but not the current master secret: make a new backup)' : '') +
         '.\n',
     );
@@ -77,9 +78,10 @@ function writeTarget(context: CliContext, file: string, options: WriteOptions) {
 
 /** Shows what the file says in clear, its reminder first, before asking for its password. */
 async function askForExisting(context: CliContext, info: BackupInfo, options: WriteOptions): Promise<string> {
+  // The header is whatever the file says, so every field of it is escaped.
   process.stderr.write(
-    `Backup of vault ${info.vaultId}, made ${info.createdAt} by ${info.createdBy}; current MSID ${info.currentMsid}.\n` +
-      `Password reminder: ${info.reminder ?? '(none)'}\n`,
+    shown`Backup of vault ${info.vaultId}, made ${info.createdAt} by ${info.createdBy}; current MSID ${info.currentMsid}.\n` +
+      `Password reminder: ${info.reminder === null ? '(none)' : escapeControl(info.reminder)}\n`,
   );
   return readPassword(options, 'existing', context.config.osUser);
 }
@@ -97,14 +99,14 @@ export function renderStatus(status: SecretStatus): string {
     `Vault:           ${status.vaultId}`,
     `Store:           ${status.store}`,
     `Seal:            ${status.seal}`,
-    `Current MSID:    ${status.current.msid} (created ${status.current.createdAt} by ${status.current.createdBy})`,
+    shown`Current MSID:    ${status.current.msid} (created ${status.current.createdAt} by ${status.current.createdBy})`,
     `Previous MSID:   ${status.previous[0] ? `${status.previous[0].msid} (created ${status.previous[0].createdAt})` : '(none)'}`,
   );
   const covering = status.backups.filter((backup) => backup.coversCurrent);
   lines.push(
     covering.length === 0
       ? 'Backup:          none of the current master secret'
-      : `Backup:          ${covering[0]!.file} (${covering[0]!.kind === 'backup' ? 'written' : 'verified'} ${covering[0]!.verifiedAt} by ${covering[0]!.clientUser})`,
+      : shown`Backup:          ${covering[0]!.file} (${covering[0]!.kind === 'backup' ? 'written' : 'verified'} ${covering[0]!.verifiedAt} by ${covering[0]!.clientUser})`,
   );
   if (covering.length > 1) lines.push(`                 and ${covering.length - 1} more`);
   return `${lines.join('\n')}\n`;

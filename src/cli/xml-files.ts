@@ -1,12 +1,15 @@
 /** ENTSSO XML files in and out: read with errors naming file and line, written only when they read back the same. */
-import type { ApplicationDefinition } from '../vault/xml/index.js';
+import { type ApplicationDefinition, XML_MAX_BYTES } from '../vault/xml/index.js';
 import type { CliContext } from './context.js';
 import { readText, writeText } from './input.js';
 import type { Application } from './vault-types.js';
 
-/** The file's text and the name XML_INVALID messages quote ("-" reads standard input). */
+/**
+ * The file's text and the name XML_INVALID messages quote ("-" reads standard input). A file
+ * over XML_MAX_BYTES is refused from its size, before it is read.
+ */
 export async function readXmlFile(context: CliContext, file: string): Promise<{ text: string; source: string }> {
-  return { text: await readText(file, context.config.osUser), source: file === '-' ? 'standard input' : file };
+  return { text: await readText(file, context.config.osUser, XML_MAX_BYTES), source: file === '-' ? 'standard input' : file };
 }
 
 export function writeXmlFile(context: CliContext, file: string, xml: string, force: boolean | undefined): Promise<void> {

@@ -103,6 +103,8 @@ export const errorCatalog = {
   INVALID_ARGUMENT: { status: 400, summary: 'A command-line argument or setting is not valid.' },
   XML_INVALID: { status: 400, summary: 'An ENTSSO XML file (applications, mappings, global info) is not well-formed or breaks a rule of the format.' },
   INTERNAL: { status: 500, summary: 'An unexpected failure; the log has the details.' },
+  TEXT_INVALID: { status: 400, summary: 'A name, identifier, label or text holds a control, bidirectional or invisible formatting character, is not valid Unicode, or (names) is not in NFC.' },
+  INPUT_TOO_LARGE: { status: 413, summary: 'An input file or standard input is larger than its documented maximum.' },
 } as const satisfies Record<string, ErrorEntry>;
 
 export type ErrorCode = keyof typeof errorCatalog;

@@ -1,5 +1,6 @@
 import { fail } from '../errors/index.js';
 import type { ApplicationRecord, GlobalInfo } from '../store/vault-types.js';
+import { nameKey } from '../vault/index.js';
 import type { Principal } from './deps.js';
 
 /**
@@ -8,12 +9,11 @@ import type { Principal } from './deps.js';
  */
 export type Role = 'ssoAdmin' | 'affiliateAdmin' | 'appAdmin' | 'appUser';
 
-const lower = (account: string) => account.toLowerCase();
-
+/** Accounts compare as Windows compares them (vault/account-name.ts): a look-alike is another account. */
 export function memberOf(principal: Principal, accounts: readonly string[]): boolean {
   if (accounts.length === 0) return false;
-  const wanted = new Set(accounts.map(lower));
-  return wanted.has(lower(principal.name)) || (principal.groups ?? []).some((group) => wanted.has(lower(group)));
+  const wanted = new Set(accounts.map(nameKey));
+  return wanted.has(nameKey(principal.name)) || (principal.groups ?? []).some((group) => wanted.has(nameKey(group)));
 }
 
 export function isSsoAdmin(principal: Principal, global: GlobalInfo): boolean {

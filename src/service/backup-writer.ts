@@ -15,6 +15,7 @@ import {
   writeFileAtomically,
 } from '../keys/index.js';
 import { fail } from '../errors/index.js';
+import { textProblem } from '../vault/index.js';
 import type { PasswordPrompt, Principal, SecretServiceDeps } from './deps.js';
 
 export interface BackupTarget {
@@ -28,7 +29,12 @@ export interface BackupTarget {
 
 /** Checks that need no password, so a bad path fails before the user types anything. */
 export async function precheckBackup(target: BackupTarget): Promise<void> {
-  if (target.reminder !== null) checkReminder(target.reminder);
+  if (target.reminder !== null) {
+    checkReminder(target.reminder);
+    // Shown in clear on every restore: nothing in it may act on the terminal.
+    const problem = textProblem(target.reminder, 'text');
+    if (problem) throw fail('TEXT_INVALID', `the reminder ${problem}`);
+  }
   await checkWritableTarget(target.file, target.force);
 }
 

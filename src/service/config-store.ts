@@ -1,6 +1,6 @@
 import { fail } from '../errors/index.js';
 import type { ApplicationRecord } from '../store/vault-types.js';
-import { LIMITS, fieldKeyVersion, openFields, sealFields } from '../vault/index.js';
+import { LIMITS, checkName, fieldKeyVersion, nameKey, openFields, sealFields } from '../vault/index.js';
 import type { Principal } from './deps.js';
 import type { VaultContext } from './vault-context.js';
 
@@ -20,7 +20,8 @@ export function configOperations(context: VaultContext) {
   }
 
   function checkIdentifier(identifier: string): void {
-    if (identifier.trim() === '' || identifier.length > 256) throw fail('INVALID_ARGUMENT', 'a config identifier has 1 to 256 characters (usually a GUID)');
+    if (identifier.trim() === '') throw fail('INVALID_ARGUMENT', `a config identifier has 1 to ${LIMITS.identifierLength} characters (usually a GUID)`);
+    checkName('the config identifier', identifier, LIMITS.identifierLength);
   }
 
   const owner = (identifier: string) => ({ kind: 'config' as const, identifier });
@@ -30,18 +31,19 @@ export function configOperations(context: VaultContext) {
       await context.audited({ function: 'SetConfigInfo', principal, application: appName, change: true }, async () => {
         const app = await configApp(principal, appName, 'appAdmin', 'write config entries');
         checkIdentifier(identifier);
-        const byLabel = new Map(app.fields.map((field) => [field.label.toLowerCase(), field]));
-        const unknown = Object.keys(values).filter((label) => !byLabel.has(label.toLowerCase()));
+        // Labels compare as names do (vault/account-name.ts).
+        const byLabel = new Map(app.fields.map((field) => [nameKey(field.label), field]));
+        const unknown = Object.keys(values).filter((label) => !byLabel.has(nameKey(label)));
         if (unknown.length > 0) throw fail('FIELD_COUNT', `${app.name} has no field ${unknown.join(', ')}; its fields are ${app.fields.map((f) => f.label).join(', ')}`);
         const existing = await store.getConfig(app.id, identifier);
         if (!existing && Object.keys(values).length !== app.fields.length) {
-          const missing = app.fields.filter((field) => !Object.keys(values).some((label) => label.toLowerCase() === field.label.toLowerCase()));
+          const missing = app.fields.filter((field) => !Object.keys(values).some((label) => nameKey(label) === nameKey(field.label)));
           throw fail('FIELD_COUNT', `the first write of ${identifier} needs every field of ${app.name}; missing: ${missing.map((f) => f.label).join(', ')}`);
         }
         const sealed = new Map<number, string>();
         for (const [label, value] of Object.entries(values)) {
           if (Buffer.byteLength(value) > LIMITS.valueBytes) throw fail('FIELD_TOO_LONG', `${label} may hold at most ${LIMITS.valueBytes} bytes`);
-          sealed.set(byLabel.get(label.toLowerCase())!.ordinal, value);
+          sealed.set(byLabel.get(nameKey(label))!.ordinal, value);
         }
         await store.setConfig(app.id, identifier, sealFields(await context.dataKey(app.id), owner(identifier), sealed), context.now().toISOString());
       });

@@ -1,5 +1,5 @@
 import type { GlobalInfo } from '../store/vault-types.js';
-import { checkAccount, checkTicketTimeout } from '../vault/index.js';
+import { LIMITS, checkAccount, checkName, checkTicketTimeout } from '../vault/index.js';
 import { authorize } from './authorize.js';
 import type { Principal } from './deps.js';
 import type { VaultContext } from './vault-context.js';
@@ -19,6 +19,7 @@ export function globalInfoOperations(context: VaultContext) {
         authorize(principal, before, 'ssoAdmin', 'change the SSO system settings');
         for (const account of [...(patch.ssoAdminAccounts ?? []), ...(patch.affiliateAdminAccounts ?? [])]) checkAccount(account);
         if (patch.ticketTimeoutMinutes !== undefined) checkTicketTimeout(patch.ticketTimeoutMinutes);
+        if (patch.secretServer) checkName('the secret server', patch.secretServer, LIMITS.identifierLength);
         const after = await context.store.updateGlobalInfo(patch);
         const who = { 'Tracking ID': trackingId, 'Client Computer': context.deps.computerName, 'Client User': principal.name };
         const { emit } = context.deps.events;

@@ -1,6 +1,6 @@
 import { fail, isTesseraError } from '../errors/index.js';
 import type { ApplicationRecord, GlobalInfo, MappingRecord } from '../store/vault-types.js';
-import { LIMITS, checkAccount, sameAccount, sealFields } from '../vault/index.js';
+import { LIMITS, checkAccount, checkName, sameAccount, sealFields } from '../vault/index.js';
 import { hasRole } from './authorize.js';
 import type { Principal } from './deps.js';
 import { type VaultContext, newId } from './vault-context.js';
@@ -53,9 +53,8 @@ export function mappingOperations(context: VaultContext) {
         if (app.type === 'group' && !app.userAccounts.some((group) => sameAccount(group, account))) {
           throw fail('ACCOUNT_INVALID', `group application ${app.name} maps its application users groups (${app.userAccounts.join(', ')}), and ${account} is not one of them`);
         }
-        if (externalUser.trim() === '' || Buffer.byteLength(externalUser) > LIMITS.valueBytes) {
-          throw fail('FIELD_TOO_LONG', `the external user id must have 1 to ${LIMITS.valueBytes} bytes`);
-        }
+        if (externalUser.trim() === '') throw fail('FIELD_TOO_LONG', `the external user id must have 1 to ${LIMITS.externalUserLength} characters`);
+        checkName('the external user id', externalUser, LIMITS.externalUserLength);
         const now = context.now().toISOString();
         return createdOrExplained(app, principal, () => store.createMapping({ id: newId(), applicationId: app.id, account, externalUser, createdAt: now }), externalUser);
       });

@@ -1,5 +1,5 @@
 import { fail } from '../errors/index.js';
-import { issueTicket, readTicket } from '../vault/index.js';
+import { issueTicket, readTicket, sameAccount } from '../vault/index.js';
 import type { Principal } from './deps.js';
 import type { Credentials, lookupOperations } from './lookup.js';
 import type { VaultContext } from './vault-context.js';
@@ -55,7 +55,7 @@ export function ticketOperations(context: VaultContext, lookup: ReturnType<typeo
         if (options.sender === undefined && mustValidate) {
           throw fail('TICKET_ISSUER_MISMATCH', `${global.ticketsValidate ? 'the SSO system' : app.name} requires tickets to be validated: use validate-and-redeem with the message sender`);
         }
-        if (options.sender !== undefined && options.sender.toLowerCase() !== claims.issuer.toLowerCase()) {
+        if (options.sender !== undefined && !sameAccount(options.sender, claims.issuer)) {
           await context.deps.events.emit(
             10594,
             { 'Application Name': app.name, 'Ticket Issued By': claims.issuer, 'Sender Name': options.sender },

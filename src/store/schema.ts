@@ -66,7 +66,7 @@ export interface GlobalInfoTable {
 export interface ApplicationsTable {
   id: string;
   name: string;
-  /** name.toLowerCase(): the unique, case-insensitive lookup key. */
+  /** caseKey(name): the unique, case-insensitive lookup key. */
   name_key: string;
   type: 'individual' | 'group' | 'hostGroup' | 'configStore';
   description: string;

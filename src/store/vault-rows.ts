@@ -12,10 +12,11 @@ import type {
   SealedField,
 } from './vault-types.js';
 
-/** Names and identifiers compare case-insensitively through a lower-cased key column. */
-export function caseKey(text: string): string {
-  return text.toLowerCase();
-}
+/**
+ * Names and identifiers compare case-insensitively through a key column, keyed as Windows
+ * compares account names (one rule for the store and the service: vault/account-name.ts).
+ */
+export { nameKey as caseKey } from '../vault/account-name.js';
 
 export function flag(value: boolean): number {
   return value ? 1 : 0;

@@ -1,12 +1,20 @@
 import { fail } from '../errors/index.js';
 import type { ApplicationFlags, ApplicationRecord, ApplicationType, FieldDefinition } from '../store/vault-types.js';
+import { nameKey, sameName } from './account-name.js';
+import { checkFreeText, checkName } from './text-rules.js';
 
 /** What a caller gives to create an application (the XML import produces the same shape). */
 export type ApplicationInput = Omit<ApplicationRecord, 'id' | 'createdAt' | 'updatedAt' | 'version'>;
 
+/** Every maximum is documented in docs/names.md; lengths count UTF-16 units, as Windows does. */
 export const LIMITS = Object.freeze({
   nameLength: 64,
   textLength: 256,
+  /** `DOMAIN\\name` or `name@domain`: a domain's DNS name (253) and a user principal name fit. */
+  accountLength: 512,
+  externalUserLength: 256,
+  /** A config store identifier (usually a GUID) and the secret server's name. */
+  identifierLength: 256,
   fields: 32,
   labelLength: 128,
   /** Largest credential field or config value, in UTF-8 bytes. */
@@ -33,12 +41,12 @@ export const DEFAULT_FLAGS: Readonly<ApplicationFlags> = Object.freeze({
 export const IMMUTABLE_FLAGS = ['groupApp', 'configStoreApp', 'adminAccountSame'] as const;
 
 export function checkApplicationName(name: string): void {
-  if (name.length === 0 || name.length > LIMITS.nameLength || /[\s\\/]/.test(name) || /[\u0000-\u001f]/.test(name)) {
-    throw fail(
-      'APP_NAME_INVALID',
-      `"${name}" is not a valid application name: use 1 to ${LIMITS.nameLength} characters without spaces, slashes or backslashes`,
-    );
+  const rule = `use 1 to ${LIMITS.nameLength} characters without spaces, slashes or backslashes`;
+  if (name.length === 0 || name.length > LIMITS.nameLength) {
+    throw fail('APP_NAME_INVALID', `an application name of ${name.length} characters is not valid: ${rule}`);
   }
+  checkName('the application name', name, LIMITS.nameLength);
+  if (/[\s\\/]/.test(name)) throw fail('APP_NAME_INVALID', `"${name}" is not a valid application name: ${rule}`);
 }
 
 /** Validates a new application's definition; returns it with the rules applied (created disabled). */
@@ -59,8 +67,9 @@ export function checkNewApplication(input: ApplicationInput): ApplicationInput {
   return { ...input, flags: { ...input.flags, enableApp: false } };
 }
 
+/** A description or contact: at most LIMITS.textLength characters, nothing that changes how it is shown. */
 export function checkText(what: string, value: string): void {
-  if (value.length > LIMITS.textLength) throw fail('FIELD_TOO_LONG', `the ${what} has ${value.length} characters and may have at most ${LIMITS.textLength}`);
+  checkFreeText(`the ${what}`, value, LIMITS.textLength);
 }
 
 export function checkTicketTimeout(minutes: number | null): void {
@@ -91,21 +100,30 @@ function checkFields(name: string, fields: readonly FieldDefinition[], type: App
     if (field.label.trim() === '' || field.label.length > LIMITS.labelLength) {
       throw fail('APP_INVALID', `field ${field.ordinal} of ${name} needs a label of 1 to ${LIMITS.labelLength} characters`);
     }
+    checkName(`the label of field ${field.ordinal} of ${name}`, field.label, LIMITS.labelLength);
     if (field.ordinal === 0 && field.masked) throw fail('APP_INVALID', `field 0 of ${name} (the external user id) cannot be masked`);
   }
 }
 
-const BUILT_IN = /^(everyone|authenticated users|builtin\\.*|nt authority\\.*)$/i;
+const BUILT_IN_ACCOUNTS = new Set(['EVERYONE', 'AUTHENTICATED USERS']);
+const BUILT_IN_DOMAINS = ['BUILTIN\\', 'NT AUTHORITY\\'];
 
-/** `DOMAIN\name` or `name@domain`; never built-in accounts or Everyone (ENTSSO 10777). */
+/**
+ * `DOMAIN\name` or `name@domain`, in NFC without control or formatting characters (text-rules.ts);
+ * never built-in accounts or Everyone (ENTSSO 10777).
+ */
 export function checkAccount(account: string): void {
-  if (BUILT_IN.test(account)) throw fail('ACCOUNT_INVALID', `${account} is a built-in account; name a domain group or user instead`);
+  checkName('the account name', account, LIMITS.accountLength);
+  const key = nameKey(account);
+  if (BUILT_IN_ACCOUNTS.has(key) || BUILT_IN_DOMAINS.some((domain) => key.startsWith(domain))) {
+    throw fail('ACCOUNT_INVALID', `${account} is a built-in account; name a domain group or user instead`);
+  }
   if (!/^[^\\@\s][^\\@]*\\[^\\@]+$/.test(account) && !/^[^\\@\s]+@[^\\@\s]+$/.test(account)) {
     throw fail('ACCOUNT_INVALID', `"${account}" is not an account name: write DOMAIN\\name or name@domain`);
   }
 }
 
-/** Case-insensitive account comparison, as Windows compares account names. */
+/** Case-insensitive account comparison, as Windows compares account names (account-name.ts). */
 export function sameAccount(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase();
+  return sameName(a, b);
 }

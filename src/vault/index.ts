@@ -13,3 +13,6 @@ export {
   checkAccount,
   sameAccount,
 } from './application-rules.js';
+export { nameKey, sameName } from './account-name.js';
+export { type TextKind, textProblem, checkName, checkFreeText, checkLength } from './text-rules.js';
+export { describeCodePoint } from './code-points.js';

@@ -85,6 +85,8 @@ export function runBin(bin: string, args: string[], options: RunOptions = {}): P
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    // A command may refuse its input before reading it all: its early exit is not the test's failure.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
   });
 }

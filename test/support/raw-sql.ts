@@ -1,30 +1,49 @@
 /**
- * Raw SQL against a store's database, as someone with write access to it (but no seal key)
- * could run it: tests use it to tamper with stored ciphertexts behind the store's back.
+ * A raw SQL client on a store's database, past Tessera's own code: what someone with SQL access
+ * but no seal key (or an older Tessera) can write. Tests use it to tamper with stored rows behind
+ * the store's back. `?` placeholders on both backends.
  */
-import BetterSqlite3 from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import type { StoreConfig } from '../../src/store/index.js';
 
-/** Runs one statement with `?` placeholders; returns the rows it yields. */
-export async function rawSql(config: StoreConfig, statement: string, params: unknown[] = []): Promise<Array<Record<string, unknown>>> {
+export interface RawSql {
+  run(sql: string, params?: unknown[]): Promise<Array<Record<string, unknown>>>;
+  close(): Promise<void>;
+}
+
+/** A session for several statements; the caller closes it. */
+export async function openRawSql(config: StoreConfig): Promise<RawSql> {
   if (config.kind === 'sqlite') {
-    const db = new BetterSqlite3(config.file);
-    try {
-      const prepared = db.prepare(statement);
-      return prepared.reader ? (prepared.all(...params) as Array<Record<string, unknown>>) : (prepared.run(...params), []);
-    } finally {
-      db.close();
-    }
+    const db = new Database(config.file);
+    return {
+      run: async (text, params = []) => {
+        const statement = db.prepare(text);
+        return statement.reader ? (statement.all(...params) as Array<Record<string, unknown>>) : (statement.run(...params), []);
+      },
+      close: async () => {
+        db.close();
+      },
+    };
   }
   const client = new pg.Client({ connectionString: config.url });
   await client.connect();
+  if (config.schema) await client.query(`set search_path to ${pg.escapeIdentifier(config.schema)}`);
+  return {
+    run: async (text, params = []) => {
+      let n = 0;
+      return (await client.query(text.replace(/\?/g, () => `$${++n}`), params)).rows as Array<Record<string, unknown>>;
+    },
+    close: () => client.end(),
+  };
+}
+
+/** Runs one statement in a session of its own; returns the rows it yields. */
+export async function rawSql(config: StoreConfig, statement: string, params: unknown[] = []): Promise<Array<Record<string, unknown>>> {
+  const session = await openRawSql(config);
   try {
-    if (config.schema !== undefined) await client.query(`set search_path to ${pg.escapeIdentifier(config.schema)}`);
-    let n = 0;
-    const result = await client.query(statement.replace(/\?/g, () => `$${++n}`), params);
-    return result.rows as Array<Record<string, unknown>>;
+    return await session.run(statement, params);
   } finally {
-    await client.end();
+    await session.close();
   }
 }

@@ -13,6 +13,7 @@ import { globalInfoMigration } from './004-global-info.js';
 import { applicationsMigration } from './005-applications.js';
 import { mappingsMigration } from './006-mappings.js';
 import { configAndTicketsMigration } from './007-config-and-tickets.js';
+import { nameKeysMigration } from './008-name-keys.js';
 
 function migrations(kind: DialectKind): Record<string, Migration> {
   return {
@@ -23,6 +24,7 @@ function migrations(kind: DialectKind): Record<string, Migration> {
     '005-applications': applicationsMigration(kind),
     '006-mappings': mappingsMigration(kind),
     '007-config-and-tickets': configAndTicketsMigration(kind),
+    '008-name-keys': nameKeysMigration(),
   };
 }
 

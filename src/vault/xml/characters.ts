@@ -19,8 +19,6 @@ export function findIllegalCharacter(text: string): { index: number; codePoint: 
   return match ? { index: match.index, codePoint: match[0].charCodeAt(0) } : undefined;
 }
 
-/** U+0001 style. */
-export function codePointName(codePoint: number): string {
-  return `U+${codePoint.toString(16).toUpperCase().padStart(4, '0')}`;
-}
+/** U+001B ESCAPE style (code-points.ts). */
+export { describeCodePoint as codePointName } from '../code-points.js';
 

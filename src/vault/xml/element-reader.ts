@@ -2,7 +2,10 @@
  * Reading the tree with errors that point at a line: known children and attributes (names
  * compared without case, as ENTSSO's own samples vary), single elements, text-only elements.
  */
+import { LIMITS } from '../application-rules.js';
+import type { TextKind } from '../text-rules.js';
 import { xmlError } from './location.js';
+import { valueProblem } from './rules.js';
 import { closest } from './suggest.js';
 import type { XmlAttribute, XmlElement } from './tree.js';
 import { parseWholeNumber, parseYesNo, splitAccounts, YES_NO_FIX } from './values.js';
@@ -31,7 +34,9 @@ export function childrenOf(
           `the known elements are ${known.map((k) => `<${k}>`).join(', ')}`,
       );
     }
-    groups.set(name, [...(groups.get(name) ?? []), child]);
+    const group = groups.get(name);
+    if (group) group.push(child);
+    else groups.set(name, [child]);
   }
   return groups;
 }
@@ -118,7 +123,20 @@ export function wholeNumber(
 
 /** The accounts of several same-named elements, each possibly a ';' or ',' separated list. */
 export function accountsOf(source: string, elements: readonly XmlElement[] | undefined): string[] {
-  return (elements ?? []).flatMap((element) => splitAccounts(leafText(source, element)));
+  return (elements ?? []).flatMap((element) =>
+    splitAccounts(leafText(source, element)).map((account) => checkedValue(source, element.line, `<${element.name}>`, account, 'name', LIMITS.accountLength)),
+  );
+}
+
+/**
+ * `value` if the vault's text rules (text-rules.ts) allow it as a `kind` of at most `max`
+ * characters; else XML_INVALID naming the line, the character and the fix. The service checks
+ * again: this is for the line number.
+ */
+export function checkedValue(source: string, line: number, what: string, value: string, kind: TextKind, max: number): string {
+  const problem = valueProblem(what, value, kind, max);
+  if (problem !== undefined) throw xmlError(source, { line }, problem);
+  return value;
 }
 
 /** A value quoted in a message: one line, not too long. */

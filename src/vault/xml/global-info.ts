@@ -6,10 +6,11 @@
  */
 import type { GlobalInfo } from '../../store/index.js';
 import type { XmlElement } from './tree.js';
-import { accountsOf, attributesOf, childrenOf, leafText, single, wholeNumber, yesNoText } from './element-reader.js';
+import { LIMITS } from '../application-rules.js';
+import { accountsOf, attributesOf, checkedValue, childrenOf, leafText, single, wholeNumber, yesNoText } from './element-reader.js';
 import { exportError, xmlError } from './location.js';
 import { readSsoDocument } from './read-document.js';
-import { accountProblem, TICKET_MINUTES } from './rules.js';
+import { accountProblem, TICKET_MINUTES, valueProblem } from './rules.js';
 import { yesNo } from './values.js';
 import { renderSso, type XmlNode } from './xml-writer.js';
 
@@ -45,7 +46,7 @@ export function parseGlobalInfoXml(text: string, source: string): Partial<Global
   const present = (name: string): XmlElement | undefined => single(source, element, children, name);
   for (const [name, key] of TEXTS) {
     const child = present(name);
-    if (child) info[key] = leafText(source, child);
+    if (child) info[key] = checkedValue(source, child.line, `<${name}>`, leafText(source, child), 'name', LIMITS.identifierLength);
   }
   for (const [name, key, range] of NUMBERS) {
     const child = present(name);
@@ -65,12 +66,18 @@ export function globalInfoToXml(info: Partial<GlobalInfo>): string {
     const accounts = info[key];
     if (accounts === undefined) continue;
     for (const account of accounts) {
-      const problem = accountProblem(account);
+      const problem = accountProblem(account) ?? valueProblem('the account', account, 'name', LIMITS.accountLength);
       if (problem) throw exportError(`<${name}>`, problem);
     }
     children.push(...(accounts.length === 0 ? [{ name }] : accounts.map((account) => ({ name, text: account }))));
   }
-  for (const [name, key] of TEXTS) if (info[key] !== undefined) children.push({ name, text: info[key] });
+  for (const [name, key] of TEXTS) {
+    const value = info[key];
+    if (value === undefined) continue;
+    const problem = valueProblem(`<${name}>`, value, 'name', LIMITS.identifierLength);
+    if (problem) throw exportError(`<${name}>`, problem);
+    children.push({ name, text: value });
+  }
   for (const [name, key, range] of NUMBERS) {
     const value = info[key];
     if (value === undefined) continue;

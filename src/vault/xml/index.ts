@@ -8,3 +8,4 @@ export { parseApplicationsXml } from './read-applications.js';
 export { applicationsToXml } from './write-applications.js';
 export { parseMappingsXml, mappingsToXml } from './mappings.js';
 export { parseGlobalInfoXml, globalInfoToXml } from './global-info.js';
+export { XML_MAX_BYTES, XML_MAX_STRETCH } from './well-formed.js';

@@ -1,9 +1,10 @@
 /** `<mapping>`: windowsDomain + windowsUserId (the enterprise account DOMAIN\user), externalApplication, externalUserId. */
 import type { MappingDefinition } from './definitions.js';
-import { attributesOf, childrenOf, leafText, single } from './element-reader.js';
+import { LIMITS } from '../application-rules.js';
+import { attributesOf, checkedValue, childrenOf, leafText, single } from './element-reader.js';
 import { exportError, xmlError } from './location.js';
 import { readSsoDocument } from './read-document.js';
-import { applicationNameProblem } from './rules.js';
+import { applicationNameProblem, valueProblem } from './rules.js';
 import type { XmlElement } from './tree.js';
 import { renderSso } from './xml-writer.js';
 
@@ -39,10 +40,14 @@ function readMapping(source: string, element: XmlElement): MappingDefinition {
     throw xmlError(source, { line: domain.line }, `<windowsDomain> "${domain.text}" has a backslash: give the domain alone (e.g. CORP) and the user in <windowsUserId>`);
   }
   const user = value('windowsUserId');
+  const account = checkedValue(source, user.line, 'the account', `${domain.text}\\${user.text}`, 'name', LIMITS.accountLength);
   const application = value('externalApplication');
+  checkedValue(source, application.line, '<externalApplication>', application.text, 'name', LIMITS.nameLength);
   const nameProblem = applicationNameProblem(application.text);
   if (nameProblem) throw xmlError(source, { line: application.line }, nameProblem);
-  return { account: `${domain.text}\\${user.text}`, application: application.text, externalUser: value('externalUserId').text };
+  const externalUser = value('externalUserId');
+  checkedValue(source, externalUser.line, '<externalUserId>', externalUser.text, 'name', LIMITS.externalUserLength);
+  return { account, application: application.text, externalUser: externalUser.text };
 }
 
 export function mappingsToXml(definitions: readonly MappingDefinition[]): string {
@@ -53,9 +58,12 @@ export function mappingsToXml(definitions: readonly MappingDefinition[]): string
       if (slash <= 0 || slash === account.length - 1) {
         throw exportError(what, 'ENTSSO mapping files name the enterprise account as DOMAIN\\user (windowsDomain and windowsUserId)');
       }
-      const nameProblem = applicationNameProblem(application);
-      if (nameProblem) throw exportError(what, nameProblem);
-      if (externalUser === '') throw exportError(what, 'the external user id is empty');
+      const problem =
+        applicationNameProblem(application) ??
+        valueProblem('the account', account, 'name', LIMITS.accountLength) ??
+        valueProblem('<externalApplication>', application, 'name', LIMITS.nameLength) ??
+        (externalUser === '' ? 'the external user id is empty' : valueProblem('<externalUserId>', externalUser, 'name', LIMITS.externalUserLength));
+      if (problem !== undefined) throw exportError(what, problem);
       return {
         name: 'mapping',
         children: [

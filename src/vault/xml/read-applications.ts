@@ -1,7 +1,9 @@
 /** parseApplicationsXml: `<sso><application name>…</application></sso>`, as `ssomanage -createapps` reads it. */
 import type { ApplicationFlags, ApplicationType } from '../../store/index.js';
+import { nameKey } from '../account-name.js';
 import type { ApplicationDefinition } from './definitions.js';
-import { accountsOf, attributesOf, childrenOf, leafText, single, wholeNumber } from './element-reader.js';
+import { LIMITS } from '../application-rules.js';
+import { accountsOf, attributesOf, checkedValue, childrenOf, leafText, single, wholeNumber } from './element-reader.js';
 import { readFlags, TICKET_TIMEOUT } from './flags.js';
 import { xmlError } from './location.js';
 import { readSsoDocument } from './read-document.js';
@@ -28,11 +30,11 @@ export function parseApplicationsXml(text: string, source: string): ApplicationD
   const firstLine = new Map<string, number>();
   return elements.map((element) => {
     const application = readApplication(source, element);
-    const first = firstLine.get(application.name.toLowerCase());
+    const first = firstLine.get(nameKey(application.name));
     if (first !== undefined) {
       throw xmlError(source, { line: element.line }, `application ${application.name} is defined twice (first on line ${first}; names are compared without case)`);
     }
-    firstLine.set(application.name.toLowerCase(), element.line);
+    firstLine.set(nameKey(application.name), element.line);
     return application;
   });
 }
@@ -42,14 +44,14 @@ function readApplication(source: string, element: XmlElement): ApplicationDefini
   if (nameAttribute === undefined || nameAttribute.value.trim() === '') {
     throw xmlError(source, { line: element.line }, '<application> needs a name attribute, e.g. <application name="PayrollHost">');
   }
-  const name = nameAttribute.value;
+  const name = checkedValue(source, nameAttribute.line, 'the application name', nameAttribute.value, 'name', LIMITS.nameLength);
   const nameProblem = applicationNameProblem(name);
   if (nameProblem) throw xmlError(source, { line: nameAttribute.line }, nameProblem);
 
   const children = childrenOf(source, element, APPLICATION_ELEMENTS);
   const text = (child: string): string => {
     const found = single(source, element, children, child);
-    return found ? leafText(source, found) : '';
+    return found ? checkedValue(source, found.line, `<${found.name}>`, leafText(source, found), 'text', LIMITS.textLength) : '';
   };
   const flagsElement = single(source, element, children, 'flags');
   const { flags, ticketTimeout } = readFlags(source, flagsElement);
@@ -97,7 +99,7 @@ function applicationType(
 
 function windowsAccount(source: string, element: XmlElement): string {
   const accounts = splitAccounts(leafText(source, element));
-  if (accounts.length === 1) return accounts[0]!;
+  if (accounts.length === 1) return checkedValue(source, element.line, '<windowsAccount>', accounts[0]!, 'name', LIMITS.accountLength);
   throw xmlError(
     source,
     { line: element.line },

@@ -2,10 +2,11 @@
 import { attributesOf } from './element-reader.js';
 import { LineIndex, xmlError } from './location.js';
 import { type XmlElement, parseTree } from './tree.js';
-import { checkRawText, checkWellFormed } from './well-formed.js';
+import { checkRawText, checkSize, checkWellFormed } from './well-formed.js';
 
 export function readSsoDocument(input: string, source: string): XmlElement {
   const text = input.startsWith('\ufeff') ? input.slice(1) : input;
+  checkSize(text, source);
   const lines = new LineIndex(text);
   checkRawText(text, source, lines);
   checkWellFormed(text, source, lines);

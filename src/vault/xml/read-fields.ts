@@ -1,6 +1,7 @@
 /** `<field ordinal label masked/>`: ordinals 0..n-1, each once; field 0 (the external user id) is never masked. */
 import type { FieldDefinition } from '../../store/index.js';
-import { attributesOf, checkEmpty, preview, yesNoAttribute } from './element-reader.js';
+import { LIMITS } from '../application-rules.js';
+import { attributesOf, checkEmpty, checkedValue, preview, yesNoAttribute } from './element-reader.js';
 import { xmlError } from './location.js';
 import type { XmlElement } from './tree.js';
 import { parseWholeNumber } from './values.js';
@@ -54,5 +55,10 @@ function readField(source: string, element: XmlElement): FieldDefinition {
   if (ordinal === 0 && masked) {
     throw xmlError(source, { line: maskedAttribute!.line }, 'field 0 is the external user id and cannot be masked: write masked="no"');
   }
-  return { ordinal, label: label.value, masked, sync: yesNoAttribute(source, attributes.get('sync'), false) };
+  return {
+    ordinal,
+    label: checkedValue(source, label.line, 'the label', label.value, 'name', LIMITS.labelLength),
+    masked,
+    sync: yesNoAttribute(source, attributes.get('sync'), false),
+  };
 }

@@ -3,6 +3,7 @@
  * Each returns what is wrong, or undefined.
  */
 import { LIMITS } from '../application-rules.js';
+import { type TextKind, textProblem } from '../text-rules.js';
 
 export const TICKET_MINUTES: Readonly<{ min: number; max: number }> = LIMITS.ticketMinutes;
 
@@ -20,6 +21,13 @@ export function accountProblem(account: string): string | undefined {
   if (/[;,]/.test(account)) return `the account "${account}" has a ";" or ",", which separate accounts in ENTSSO files`;
   if (account.trim() !== account) return `the account "${account}" starts or ends with white space`;
   return undefined;
+}
+
+/** What the vault's text rules (text-rules.ts) say of a value of at most `max` characters, worded after `what`. */
+export function valueProblem(what: string, value: string, kind: TextKind, max: number): string | undefined {
+  if (value.length > max) return `${what} has ${value.length} characters, and may have at most ${max}`;
+  const problem = textProblem(value, kind);
+  return problem === undefined ? undefined : `${what} ${kind === 'name' ? `"${value}" ` : ''}${problem}`;
 }
 
 export function ticketMinutesProblem(minutes: number): string | undefined {

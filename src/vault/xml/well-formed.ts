@@ -4,8 +4,44 @@
  * with the line and column fast-xml-parser's validator reports.
  */
 import { XMLValidator } from 'fast-xml-parser';
+import { fail } from '../../errors/index.js';
 import { codePointName, findIllegalCharacter } from './characters.js';
-import { xmlError, type LineIndex } from './location.js';
+import { LineIndex, xmlError } from './location.js';
+
+/**
+ * The largest XML file Tessera reads: a mappings file of about 80,000 mappings. The front end
+ * checks a file's size before reading it; this is checked again on the text, for every caller.
+ */
+export const XML_MAX_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The longest stretch between two "<" a file may hold. No element of an ENTSSO file comes near
+ * (a description has at most 256 characters), and refusing before parsing keeps a file of one
+ * huge value from costing the parser gigabytes of memory.
+ */
+export const XML_MAX_STRETCH = 64 * 1024;
+
+/** Sizes first, before any other check walks the text. */
+export function checkSize(text: string, source: string): void {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > XML_MAX_BYTES) {
+    throw fail('INPUT_TOO_LARGE', `${source} has ${bytes} bytes, and an XML file may have at most ${XML_MAX_BYTES} (16 MiB): split it into smaller files`);
+  }
+  let from = 0;
+  for (;;) {
+    const next = text.indexOf('<', from + 1);
+    const end = next === -1 ? text.length : next;
+    if (end - from > XML_MAX_STRETCH) {
+      throw xmlError(
+        source,
+        new LineIndex(text).at(from),
+        `${end - from} characters follow here before the next "<", and no element or value of an ENTSSO file is longer than ${XML_MAX_STRETCH}: the file is not an ENTSSO file, or a value in it is far too long`,
+      );
+    }
+    if (next === -1) return;
+    from = next;
+  }
+}
 
 export function checkRawText(text: string, source: string, lines: LineIndex): void {
   const illegal = findIllegalCharacter(text);

@@ -1,8 +1,10 @@
 /** applicationsToXml: the format parseApplicationsXml reads, refusing what would not read back the same. */
+import { nameKey } from '../account-name.js';
 import type { ApplicationDefinition } from './definitions.js';
 import { flagAttributes, TICKET_TIMEOUT } from './flags.js';
 import { exportError } from './location.js';
-import { accountProblem, applicationNameProblem, ticketMinutesProblem } from './rules.js';
+import { LIMITS } from '../application-rules.js';
+import { accountProblem, applicationNameProblem, ticketMinutesProblem, valueProblem } from './rules.js';
 import { yesNo } from './values.js';
 import { renderSso, type XmlNode } from './xml-writer.js';
 
@@ -11,7 +13,7 @@ export function applicationsToXml(definitions: readonly ApplicationDefinition[])
   return renderSso(
     definitions.map((definition) => {
       check(definition);
-      const key = definition.name.toLowerCase();
+      const key = nameKey(definition.name);
       if (names.has(key)) throw exportError(`application ${definition.name}`, 'another application has the same name (names are compared without case)');
       names.add(key);
       return applicationNode(definition);
@@ -54,8 +56,15 @@ function check(definition: ApplicationDefinition): void {
     if (message !== undefined) throw exportError(what, message);
   };
   problem(applicationNameProblem(definition.name));
-  for (const account of [...definition.userAccounts, ...definition.adminAccounts]) problem(accountProblem(account));
-  if (definition.windowsAccount !== null) problem(accountProblem(definition.windowsAccount));
+  problem(valueProblem('the application name', definition.name, 'name', LIMITS.nameLength));
+  problem(valueProblem('<description>', definition.description, 'text', LIMITS.textLength));
+  problem(valueProblem('<contact>', definition.contact, 'text', LIMITS.textLength));
+  const accounts = [...definition.userAccounts, ...definition.adminAccounts, ...(definition.windowsAccount === null ? [] : [definition.windowsAccount])];
+  for (const account of accounts) {
+    problem(accountProblem(account));
+    problem(valueProblem('the account', account, 'name', LIMITS.accountLength));
+  }
+  for (const field of definition.fields) problem(valueProblem('the label', field.label, 'name', LIMITS.labelLength));
   problem(typeProblem(definition));
   const ordinals = definition.fields.map((field) => field.ordinal).sort((a, b) => a - b);
   if (ordinals.some((ordinal, index) => ordinal !== index)) problem(`its fields must be numbered 0 to ${ordinals.length - 1} without gaps or repeats (got ${ordinals.join(', ')})`);
