@@ -113,7 +113,7 @@ export async function generateSecret(deps: SecretServiceDeps, target: BackupTarg
     const outcome =
       started === undefined || current === started
         ? `the current one (${current || 'unknown'}) stays in use`
-        : `master secret ${current || '(unknown)'} is current, made so by another writer while this generate ran (it started from ${started})`;
+        : `master secret ${current || 'unknown'} is current, made so by another writer while this generate ran (it started from ${started})`;
     await deps.events.emit(
       10526,
       { 'Client User': principal.name, 'Client Computer': deps.computerName, 'Tracking ID': trackingId, 'Error Code': failure.code },
@@ -142,7 +142,7 @@ function msidsOf(keyring: Keyring): { current: string; previous: string } {
 function lostRace(failure: TesseraError, current: string, file: string): TesseraError {
   return withMessage(
     failure,
-    `master secret ${current || '(unknown)'} became current while this generate ran (another writer generated or restored one), ` +
+    `master secret ${current || 'unknown'} became current while this generate ran (another writer generated or restored one), ` +
       `so the new secret was not put in use; ${file} holds that unused secret and can be deleted. ` +
       'Run tessera secret generate again if a newer secret is still wanted',
   );
