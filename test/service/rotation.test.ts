@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Keyring, disposeKeyring, keyFileSealSource, unsealKeyring } from '../../src/keys/index.js';
 import { newDataKey } from '../../src/vault/index.js';
 import { storeTargets } from '../support/databases.js';
-import { alice, backupTo, restoreFrom } from './harness.js';
+import { PASSWORD, alice, backupTo, restoreFrom } from './harness.js';
 import { type VaultHarness, admin, appInput, createVaultHarness, user } from './vault-harness.js';
 
 const bob = user('CORP\\bob', 'CORP\\Payroll Users');
@@ -127,7 +127,20 @@ describe.each(storeTargets)('master secret rotation on $name', (target) => {
     await application('Payroll');
     const before = (await h.service.status()).currentMsid;
     const since = (await h.store.listEvents()).length;
-    const results = await Promise.allSettled([1, 2, 3, 4].map(() => h.service.generate(nextBackup(), alice)));
+    // Each asks for its password only after reading the keyring: hold all four there, so all
+    // four hold the same keyring and race to commit.
+    let waiting = 0;
+    let release: () => void = () => {};
+    const together = new Promise<void>((resolve) => (release = resolve));
+    const held = () => ({
+      ...nextBackup(),
+      password: async () => {
+        if (++waiting === 4) release();
+        await together;
+        return PASSWORD;
+      },
+    });
+    const results = await Promise.allSettled([1, 2, 3, 4].map(() => h.service.generate(held(), alice)));
     const won = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     const lost = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as { code: string; message: string }] : []));
     expect(won).toHaveLength(1);
