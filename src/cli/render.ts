@@ -81,7 +81,7 @@ export function renderApplication(app: Application): string {
     const notes = [field.ordinal === 0 ? 'external user id' : '', field.masked ? 'masked' : '', field.sync ? 'sync' : ''].filter(Boolean);
     lines.push(`    ${field.ordinal}  ${escapeControl(field.label)}${notes.length > 0 ? `  (${notes.join(', ')})` : ''}`);
   }
-  const flags = Object.entries(app.flags).map(([name, value]) => `${name}=${yesNo(value)}`);
+  const flags = (Object.entries(app.flags) as Array<[string, boolean]>).map(([name, value]) => `${name}=${yesNo(value)}`);
   lines.push(`  Flags:               ${flags.join(' ')}`);
   lines.push(`  Ticket lifetime:     ${app.ticketTimeoutMinutes === null ? "the system's" : `${app.ticketTimeoutMinutes} minutes`}`);
   lines.push(shown`  Created:             ${app.createdAt}`, shown`  Updated:             ${app.updatedAt}`);

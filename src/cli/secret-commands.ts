@@ -121,7 +121,7 @@ export function addSecretCommands(program: Command, globals: () => GlobalOptions
     .command('status')
     .description('show the current and previous master secret and whether the current one has a verified backup')
     .option('--json', 'print JSON: currentMsid, previousMsid, backups, ...')
-    .action((options) => runCommand(globals(), (context) => secretActions.status(context, options)));
+    .action((options: { json?: boolean }) => runCommand(globals(), (context) => secretActions.status(context, options)));
   secret
     .command('backup')
     .argument('<file>', 'backup file to create')
@@ -130,7 +130,7 @@ export function addSecretCommands(program: Command, globals: () => GlobalOptions
     .option('--reminder <text>', 'password reminder, stored in clear in the file and shown on restore (max 512 characters)')
     .option('--force', 'replace an existing file (the old one stays intact until the new one is verified)')
     .option('--json', 'print the result as JSON')
-    .action((file, options) => runCommand(globals(), (context) => secretActions.backup(context, file, options)));
+    .action((file: string, options: WriteOptions) => runCommand(globals(), (context) => secretActions.backup(context, file, options)));
   secret
     .command('restore')
     .argument('<file>', 'backup file to restore')
@@ -138,14 +138,14 @@ export function addSecretCommands(program: Command, globals: () => GlobalOptions
     .option('--password-file <file>', passwordHelp)
     .option('--force', "accept another vault's backup, or one without this vault's current secret")
     .option('--json', 'print the result as JSON')
-    .action((file, options) => runCommand(globals(), (context) => secretActions.restore(context, file, options)));
+    .action((file: string, options: WriteOptions) => runCommand(globals(), (context) => secretActions.restore(context, file, options)));
   secret
     .command('verify')
     .argument('<file>', 'backup file to check')
     .description('prove a backup decrypts and holds this vault\'s secrets, without changing the vault')
     .option('--password-file <file>', passwordHelp)
     .option('--json', 'print the result as JSON')
-    .action((file, options) => runCommand(globals(), (context) => secretActions.verify(context, file, options)));
+    .action((file: string, options: WriteOptions) => runCommand(globals(), (context) => secretActions.verify(context, file, options)));
   secret
     .command('generate')
     .description('make a new master secret (the previous one is kept) and back it up in the same step')
@@ -154,5 +154,5 @@ export function addSecretCommands(program: Command, globals: () => GlobalOptions
     .option('--reminder <text>', 'password reminder, stored in clear in the file')
     .option('--force', 'replace an existing backup file')
     .option('--json', 'print the result as JSON')
-    .action((options) => runCommand(globals(), (context) => secretActions.generate(context, options.backup, options)));
+    .action((options: WriteOptions & { backup: string }) => runCommand(globals(), (context) => secretActions.generate(context, options.backup, options)));
 }

@@ -54,7 +54,7 @@ export function createEventEmitter(deps: EventEmitterDeps): EventEmitter {
     // The compiler already holds callers to the catalog; these checks catch casts and plain JS.
     if (!isEventId(id)) throw new TypeError(`emit: ${String(id)} is not an event id in the catalog`);
     const entry: CatalogEntry = catalog[id];
-    const stored = orderedParams(entry, params as Readonly<Record<string, unknown>>);
+    const stored = orderedParams(entry, params);
 
     const event: NewEvent = {
       id: entry.id,

@@ -90,7 +90,7 @@ export function decodeKeyring(bytes: Buffer): Keyring {
   if (bytes.length < 4 + factsLength) throw malformed();
   let parsed: { format?: unknown; vaultId?: unknown; secrets?: unknown };
   try {
-    parsed = JSON.parse(bytes.subarray(4, 4 + factsLength).toString('utf8'));
+    parsed = JSON.parse(bytes.subarray(4, 4 + factsLength).toString('utf8')) as typeof parsed;
   } catch {
     throw malformed();
   }

@@ -15,7 +15,7 @@
 const FINAL_SIGMA = 'ς';
 const CAPITAL_SIGMA = 'Σ';
 
-const ASCII = /^[\u0000-\u007f]*$/;
+const ASCII = /^\p{ASCII}*$/u;
 
 /** The upper case of one UTF-16 unit, where it forms a one-to-one pair with it; else the unit itself. */
 function upcaseUnit(unit: string): string {

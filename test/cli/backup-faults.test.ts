@@ -271,8 +271,8 @@ describe.concurrent.each(storeTargets)('tessera secret backup faults ($name)', (
       expect.soft(generateEvent.symbol).toBe('SSO_ERROR_GENERATE_SECRET_FAILED');
       expect.soft(generateEvent.params).toEqual({
         'Client User': clientUser('root'),
-        'Client Computer': expect.any(String),
-        'Tracking ID': expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/),
+        'Client Computer': expect.any(String) as string,
+        'Tracking ID': expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/) as string,
         'Error Code': 'ENOENT',
       });
       expect.soft(generateEvent.params['Client Computer']).toBe(clientUser('root').split('\\')[0]);

@@ -96,7 +96,7 @@ function expectRestoreFailure(
   const pattern = new RegExp(
     `^${escapeRegExp(shown)}error ${code}: (Failed to restore the master secret from ${escapeRegExp(file)}\\b[^\\n]*${escapeRegExp(cause)}[^\\n]*)\\n$`,
   );
-  expect.soft(outcome(result), 'restore').toEqual({ code: 1, stdout: '', stderr: expect.stringMatching(pattern) });
+  expect.soft(outcome(result), 'restore').toEqual({ code: 1, stdout: '', stderr: expect.stringMatching(pattern) as string });
   return pattern.exec(result.stderr)?.[1] ?? `Failed to restore the master secret from ${file}: ${cause}`;
 }
 

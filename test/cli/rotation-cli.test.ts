@@ -8,6 +8,7 @@ import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ShownCredentials } from '../../src/cli/render.js';
 import type { StoreConfig } from '../../src/store/index.js';
 import { type CliResult, type TestVault, createTestVault, storeTargets } from '../support/cli.js';
 import { rawSql } from '../support/raw-sql.js';
@@ -56,7 +57,7 @@ describe.each(storeTargets)('rotation through the CLI on $name', (target) => {
   }, 120_000);
   afterAll(() => vault?.cleanup());
 
-  const passphrase = async () => JSON.parse(expectSuccess(await lookup(), 'lookup').stdout).fields[0].value as string;
+  const passphrase = async () => (JSON.parse(expectSuccess(await lookup(), 'lookup').stdout) as ShownCredentials).fields[0]!.value;
 
   it('four generates at once: one wins, the others fail with KEYRING_CHANGED naming the winner, and 10526 says so', { timeout: 120_000 }, async () => {
     const before = await secretStatus(vault);
@@ -80,7 +81,7 @@ describe.each(storeTargets)('rotation through the CLI on $name', (target) => {
     const winner = won[0]!.currentMsid;
     expect(won[0]!.previousMsid).toBe(before.currentMsid);
     for (const result of lost) {
-      expect(failure(result)).toEqual({ code: 1, error: expect.stringMatching(/^error KEYRING_CHANGED: /) });
+      expect(failure(result)).toEqual({ code: 1, error: expect.stringMatching(/^error KEYRING_CHANGED: /) as string });
       expect(result.stderr).toContain(`master secret ${winner} became current while this generate ran`);
     }
     expect((await secretStatus(vault)).currentMsid).toBe(winner);
@@ -110,7 +111,7 @@ describe.each(storeTargets)('rotation through the CLI on $name', (target) => {
         const tampered = Buffer.from(original);
         tampered.write(id, 2, 'ascii');
         await rawSql(config, 'update credentials set ciphertext = ? where mapping_id = ? and ordinal = ?', [tampered, row!.mapping_id, row!.ordinal]);
-        expect(failure(await lookup()), id).toEqual({ code: 1, error: expect.stringMatching(/^error DECRYPTION_FAILED: /) });
+        expect(failure(await lookup()), id).toEqual({ code: 1, error: expect.stringMatching(/^error DECRYPTION_FAILED: /) as string });
       }
     } finally {
       await rawSql(config, 'update credentials set ciphertext = ? where mapping_id = ? and ordinal = ?', [original, row!.mapping_id, row!.ordinal]);
@@ -131,13 +132,13 @@ describe.each(storeTargets)('rotation through the CLI on $name', (target) => {
       renamed.write(previousMsid!, 2, 'ascii');
       for (const [name, tampered] of [['flipped', flipped], ['renamed', renamed]] as const) {
         await rawSql(config, 'update data_keys set wrapped = ? where application_id = ?', [tampered, row!.application_id]);
-        expect(failure(await lookup()), name).toEqual({ code: 1, error: expect.stringMatching(/^error DECRYPTION_FAILED: /) });
+        expect(failure(await lookup()), name).toEqual({ code: 1, error: expect.stringMatching(/^error DECRYPTION_FAILED: /) as string });
         const generate = await vault.tessera(['secret', 'generate', '--backup', join(root, `tampered-${name}.bak`), '--password-file', password]);
-        expect(failure(generate), name).toEqual({ code: 1, error: expect.stringMatching(/^error DECRYPTION_FAILED: /) });
+        expect(failure(generate), name).toEqual({ code: 1, error: expect.stringMatching(/^error DECRYPTION_FAILED: /) as string });
       }
       // The msid column changed too, so row and header agree on the previous secret: still the one error.
       await rawSql(config, 'update data_keys set msid = ? where application_id = ?', [previousMsid, row!.application_id]);
-      expect(failure(await lookup())).toEqual({ code: 1, error: expect.stringMatching(/^error DECRYPTION_FAILED: /) });
+      expect(failure(await lookup())).toEqual({ code: 1, error: expect.stringMatching(/^error DECRYPTION_FAILED: /) as string });
     } finally {
       await rawSql(config, 'update data_keys set wrapped = ?, msid = ? where application_id = ?', [original, row!.msid, row!.application_id]);
     }
@@ -151,7 +152,7 @@ describe.each(storeTargets)('rotation through the CLI on $name', (target) => {
     const restore = await vault.tessera(['secret', 'restore', file, '--password-file', wrong]);
     const verify = await vault.tessera(['secret', 'verify', file, '--password-file', wrong]);
     for (const result of [restore, verify]) {
-      expect(failure(result)).toEqual({ code: 1, error: expect.stringMatching(/^error WRONG_PASSWORD: /) });
+      expect(failure(result)).toEqual({ code: 1, error: expect.stringMatching(/^error WRONG_PASSWORD: /) as string });
       expect(result.stderr).toContain(`Password reminder: ${REMINDER}`);
     }
 

@@ -66,7 +66,7 @@ describe.each(storeTargets)('tessera start on $name', (target) => {
       id: 10501,
       symbol: 'SSO_INFO_SERVICE_STARTING',
       severity: 'info',
-      params: { 'Computer Name': expect.any(String), 'SQL Server Name': expect.any(String), 'SSO Database Name': expect.any(String) },
+      params: { 'Computer Name': expect.any(String) as string, 'SQL Server Name': expect.any(String) as string, 'SSO Database Name': expect.any(String) as string },
     });
     expect(Number.isNaN(Date.parse(started!.time))).toBe(false);
     const future = await vault.tessera(['events', '--json', '--since', '2999-01-01']);

@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
+import type { Application } from '../../src/cli/vault-types.js';
 import { createTestVault, storeTargets, type TestVault } from '../support/cli.js';
 import type { StoreTarget } from '../support/databases.js';
 import { as, failure, ok, PAYROLL_HOST_XML, ssoclient, ssomanage, writeBeside } from '../support/vault-cli.js';
@@ -55,8 +56,8 @@ function commands(target: StoreTarget): void {
     const listed = ok(await vault.tessera(['app', 'list']), 'app list').stdout;
     // Config store applications only with --all, as ssomanage -listapps all.
     expect(listed.split('\n').map((line) => line.split(/\s+/).slice(0, 2).join(' '))).toEqual(['(E) HostGroup', '(D) PayrollHost', '']);
-    const all = JSON.parse(ok(await vault.tessera(['app', 'list', '--all', '--json']), 'app list --all').stdout);
-    expect(all.map((app: { name: string; type: string }) => `${app.name}:${app.type}`).sort()).toEqual(['AdapterSettings:configStore', 'HostGroup:hostGroup', 'PayrollHost:individual']);
+    const all = JSON.parse(ok(await vault.tessera(['app', 'list', '--all', '--json']), 'app list --all').stdout) as Application[];
+    expect(all.map((app) => `${app.name}:${app.type}`).sort()).toEqual(['AdapterSettings:configStore', 'HostGroup:hostGroup', 'PayrollHost:individual']);
   });
 
   it('exports losslessly: export, create in a fresh vault, export again gives the same bytes', async ({ expect }) => {
@@ -81,12 +82,12 @@ function commands(target: StoreTarget): void {
   it('updates an application by option and by file; fields cannot change', async ({ expect }) => {
     const updated = JSON.parse(
       ok(await vault.tessera(['app', 'update', 'payrollhost', '--description', 'Payroll (mainframe)', '--users', 'CORP\\Payroll Users;CORP\\Temps', '--ticket-timeout', '15', '--json']), 'app update').stdout,
-    );
+    ) as Application;
     expect(updated).toMatchObject({ name: 'PayrollHost', description: 'Payroll (mainframe)', userAccounts: ['CORP\\Payroll Users', 'CORP\\Temps'], ticketTimeoutMinutes: 15 });
     const file = await writeBeside(vault, 'payroll-update.xml', PAYROLL_HOST_XML.replace('ops@example.org', 'payroll@example.org').replace('enableApp="no"', 'enableApp="yes"'));
     const fromFile = ok(await ssomanage(vault, ['-updateapps', file]), '-updateapps').stdout;
     expect(fromFile).toBe('Updated application PayrollHost (E) enabled.\n');
-    const shown = JSON.parse(ok(await vault.tessera(['app', 'show', 'PayrollHost', '--json']), 'app show').stdout);
+    const shown = JSON.parse(ok(await vault.tessera(['app', 'show', 'PayrollHost', '--json']), 'app show').stdout) as Application;
     // The file is the whole definition: what it says (and leaves at its default) is what the application now has.
     expect(shown).toMatchObject({ contact: 'payroll@example.org', description: 'Mainframe payroll', userAccounts: ['CORP\\Payroll Users'], ticketTimeoutMinutes: null, flags: { enableApp: true } });
     const fields = await writeBeside(vault, 'payroll-fields.xml', PAYROLL_HOST_XML.replace('label="Passphrase"', 'label="Password"'));
@@ -158,15 +159,15 @@ describe.sequential('bad input', () => {
       error: `error XML_INVALID: ${broken} line 4, column 29: the XML is not well-formed: expected </contact> (opened on line 4) but found </contakt>: close every element before the one around it`,
     });
     const unlabelled = await writeBeside(vault, 'unlabelled.xml', PAYROLL_HOST_XML.replace(' label="Passphrase"', ''));
-    expect(failure(await ssomanage(vault, ['-createapps', unlabelled]))).toEqual({ code: 1, error: expect.stringMatching(new RegExp(`^error XML_INVALID: ${unlabelled.replaceAll('/', '\\/')} line 8: <field> needs a label attribute`)) });
+    expect(failure(await ssomanage(vault, ['-createapps', unlabelled]))).toEqual({ code: 1, error: expect.stringMatching(new RegExp(`^error XML_INVALID: ${unlabelled.replaceAll('/', '\\/')} line 8: <field> needs a label attribute`)) as string });
     expect(ok(await vault.tessera(['app', 'list', '--all']), 'app list').stdout).toBe('No affiliate applications.\n');
   });
 
   it('keeps --as to the vault commands, and never takes secrets from argv', async ({ expect }) => {
     const refused = await vault.tessera(['secret', 'status', ...as('CORP\\bob')]);
-    expect(failure(refused)).toEqual({ code: 2, error: expect.stringMatching(/^error INVALID_ARGUMENT: --as and --groups apply to the vault commands/) });
+    expect(failure(refused)).toEqual({ code: 2, error: expect.stringMatching(/^error INVALID_ARGUMENT: --as and --groups apply to the vault commands/) as string });
     expect(failure(await vault.tessera(['app', 'list', '--groups', 'CORP\\X']))).toEqual({ code: 2, error: 'error INVALID_ARGUMENT: --groups needs --as ACCOUNT: it names the groups of that account' });
-    expect(failure(await vault.tessera(['app', 'list', '--as', 'bob']))).toEqual({ code: 2, error: expect.stringMatching(/^error INVALID_ARGUMENT: --as: "bob" is not an account name/) });
+    expect(failure(await vault.tessera(['app', 'list', '--as', 'bob']))).toEqual({ code: 2, error: expect.stringMatching(/^error INVALID_ARGUMENT: --as: "bob" is not an account name/) as string });
     const argvTicket = await vault.tessera(['ticket', 'redeem', 'PayrollHost', 'T1.abc']);
     expect(failure(argvTicket)).toEqual({ code: 2, error: "error INVALID_ARGUMENT: too many arguments for 'redeem'. Expected 1 argument but got 2." });
     expect(failure(await vault.tessera(['ticket', 'redeem', 'PayrollHost']))).toEqual({ code: 2, error: 'error INVALID_ARGUMENT: give the ticket with --ticket-file FILE or --stdin (one of them)' });

@@ -5,6 +5,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ShownCredentials } from '../../src/cli/render.js';
 import { createTestVault, storeTargets, type TestVault } from '../support/cli.js';
 import { distFile, repoRoot } from '../support/dist.js';
 import { ok, writeBeside } from '../support/vault-cli.js';
@@ -48,7 +49,7 @@ describe('credentials set at a terminal', () => {
     expect(result.screen).toContain('Region: EMEA');
     expect(result.screen).not.toContain('quiet-lantern-42');
     expect(result.exit).toBe(0);
-    const looked = JSON.parse(ok(await vault.tessera(['lookup', 'Ledger', '--account', 'CORP\\ann', '--show-secrets', '--json']), 'lookup').stdout);
+    const looked = JSON.parse(ok(await vault.tessera(['lookup', 'Ledger', '--account', 'CORP\\ann', '--show-secrets', '--json']), 'lookup').stdout) as ShownCredentials;
     expect(looked.fields).toEqual([
       { label: 'Region', masked: false, value: 'EMEA' },
       { label: 'Password', masked: true, value: 'quiet-lantern-42' },
@@ -63,7 +64,7 @@ describe('credentials set at a terminal', () => {
     ]);
     expect(result.exit).toBe(1);
     expect(result.screen).toContain('error PASSWORD_MISMATCH: the two entries of Password differ: no credentials were changed');
-    const looked = JSON.parse(ok(await vault.tessera(['lookup', 'Ledger', '--account', 'CORP\\ann', '--json']), 'lookup').stdout);
+    const looked = JSON.parse(ok(await vault.tessera(['lookup', 'Ledger', '--account', 'CORP\\ann', '--json']), 'lookup').stdout) as ShownCredentials;
     expect(looked.fields[0]).toEqual({ label: 'Region', masked: false, value: 'EMEA' });
   });
 });

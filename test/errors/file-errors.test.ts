@@ -40,7 +40,7 @@ describe('explainFileError', () => {
     const path = join(dir, `${'n'.repeat(300)}.bak`);
     expect(explain(await osErrorCreating(path), path)).toMatchObject({
       code: 'ENAMETOOLONG',
-      message: expect.stringMatching(/is 304 bytes long and the file system allows 255: choose a shorter file or directory name$/),
+      message: expect.stringMatching(/is 304 bytes long and the file system allows 255: choose a shorter file or directory name$/) as string,
     });
   });
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  type BackupHeader,
   type Keyring,
   BACKUP_MAGIC,
   allSecrets,
@@ -41,7 +42,7 @@ async function restoreOutcome(candidate: Buffer, password = PASSWORD): Promise<s
 /** Rewrites the clear header as an attacker would, recomputing the (unkeyed) checksum. */
 function forgeHeader(original: Buffer, change: (header: { kdf: { memoryKiB: number }; reminder: string | null }) => void): Buffer {
   const headerLength = original.readUInt32BE(10);
-  const header = JSON.parse(original.subarray(14, 14 + headerLength).toString('utf8'));
+  const header = JSON.parse(original.subarray(14, 14 + headerLength).toString('utf8')) as BackupHeader;
   change(header);
   const headerBytes = Buffer.from(JSON.stringify(header));
   const prefix = Buffer.from(original.subarray(0, 14));
@@ -82,7 +83,7 @@ describe('backup file', () => {
   it('says the password is wrong, and shows the reminder', async () => {
     await expect(decryptBackup(parseBackup(bytes, FILE), 'not the password at all', FILE)).rejects.toMatchObject({
       code: 'WRONG_PASSWORD',
-      message: expect.stringContaining('reminder: "the tractor one"'),
+      message: expect.stringContaining('reminder: "the tractor one"') as string,
     });
   });
 
@@ -114,7 +115,7 @@ describe('backup file', () => {
     newer.writeUInt16BE(2, 8);
     await expect(async () => parseBackup(newer, FILE)).rejects.toMatchObject({
       code: 'BACKUP_UNSUPPORTED_VERSION',
-      message: expect.stringContaining('format version 2'),
+      message: expect.stringContaining('format version 2') as string,
     });
     expect(await restoreOutcome(Buffer.concat([bytes, Buffer.from([0])]))).toBe('BACKUP_DAMAGED');
   });

@@ -54,7 +54,7 @@ describe.skipIf(!isRoot)('writeFileAtomically in a directory others may write', 
           `^the backup temp file ${directory}/\\.tessera-[0-9a-f]{16}\\.tmp was replaced by another file before it became ${target}: ` +
             `others may rename files in ${directory}, so Tessera removed ${target} again\\. Write backups to a directory only you can write`,
         ),
-      ),
+      ) as string,
     });
     expect(existsSync(target)).toBe(false);
     expect(temps(directory)).toEqual([]);
@@ -66,7 +66,7 @@ describe.skipIf(!isRoot)('writeFileAtomically in a directory others may write', 
     const failure = writeFileAtomically(target, OURS, { overwrite: true, stepPrefix: 'test', verify: async () => swapTempAsNobody(directory) });
     await expect(failure).rejects.toMatchObject({
       code: 'UNSAFE_FILE',
-      message: expect.stringContaining(`so ${target} is not the verified backup: delete it.`),
+      message: expect.stringContaining(`so ${target} is not the verified backup: delete it.`) as string,
     });
   });
 });

@@ -32,13 +32,13 @@ describe('seal key file', () => {
     createKeyFile(path);
     chmodSync(path, 0o644);
     expect(() => openKeyFile(path)).toThrow(
-      expect.objectContaining({ code: 'SEAL_KEY_EXPOSED', message: expect.stringContaining(`chmod 600 ${path}`) }),
+      expect.objectContaining({ code: 'SEAL_KEY_EXPOSED', message: expect.stringContaining(`chmod 600 ${path}`) as string }),
     );
   });
 
   it('names the fix when missing or not a seal key', () => {
     expect(() => openKeyFile(join(dir, 'missing.key'))).toThrow(
-      expect.objectContaining({ code: 'SEAL_KEY_MISSING', message: expect.stringContaining('tessera secret restore FILE') }),
+      expect.objectContaining({ code: 'SEAL_KEY_MISSING', message: expect.stringContaining('tessera secret restore FILE') as string }),
     );
     const path = join(dir, 'd.key');
     writeFileSync(path, 'not a key', { mode: 0o600 });
@@ -60,7 +60,7 @@ describe('seal key file someone else could have made', () => {
     const link = join(dir, 'link.key');
     symlinkSync(target, link);
     expect(() => openKeyFile(link)).toThrow(
-      expect.objectContaining({ code: 'UNSAFE_FILE', message: expect.stringContaining(`the seal key file ${link} is a symbolic link to ${target}`) }),
+      expect.objectContaining({ code: 'UNSAFE_FILE', message: expect.stringContaining(`the seal key file ${link} is a symbolic link to ${target}`) as string }),
     );
     const dangling = join(dir, 'dangling.key');
     symlinkSync(join(dir, 'nowhere.key'), dangling);
@@ -74,7 +74,7 @@ describe('seal key file someone else could have made', () => {
     mkdirSync(open);
     chmodSync(open, 0o777);
     expect(() => createKeyFile(join(open, 'seal.key'))).toThrow(
-      expect.objectContaining({ code: 'UNSAFE_FILE', message: expect.stringContaining(`the directory of the seal key file ${open} is owned by`) }),
+      expect.objectContaining({ code: 'UNSAFE_FILE', message: expect.stringContaining(`the directory of the seal key file ${open} is owned by`) as string }),
     );
     expect(existsSync(join(open, 'seal.key'))).toBe(false);
   });

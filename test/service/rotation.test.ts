@@ -113,7 +113,7 @@ describe.each(storeTargets)('master secret rotation on $name', (target) => {
       // The creator's secret is no longer in the keyring: its key could never be opened.
       await expect(createWith(creator, 'Billing')).rejects.toMatchObject({
         code: 'KEYRING_CHANGED',
-        message: expect.stringContaining(creator.current.msid),
+        message: expect.stringContaining(creator.current.msid) as string,
       });
     } finally {
       disposeKeyring(creator);

@@ -17,7 +17,7 @@ describe.each(storeTargets)('master secret lifecycle on $name', (target) => {
 
   it('creates a vault once, and refuses to touch it again', async () => {
     const created = await h.service.init(alice);
-    await expect(h.service.init(alice)).rejects.toMatchObject({ code: 'VAULT_EXISTS', message: expect.stringContaining('nothing was changed') });
+    await expect(h.service.init(alice)).rejects.toMatchObject({ code: 'VAULT_EXISTS', message: expect.stringContaining('nothing was changed') as string });
     const status = await h.service.status();
     expect(status).toMatchObject({ vaultId: created.vaultId, currentMsid: created.currentMsid, previousMsid: null, backupRequired: true, backups: [] });
     expect(status.current.createdBy).toBe('HOST\\alice');
@@ -125,7 +125,7 @@ describe.each(storeTargets)('master secret lifecycle on $name', (target) => {
       await other.service.backup(backupTo(file), alice);
       await expect(h.service.restore(restoreFrom(file), alice)).rejects.toMatchObject({
         code: 'FOREIGN_VAULT',
-        message: expect.stringContaining(`the backup belongs to vault ${foreign.vaultId}`),
+        message: expect.stringContaining(`the backup belongs to vault ${foreign.vaultId}`) as string,
       });
       await expect(h.service.verify(restoreFrom(file), alice)).rejects.toMatchObject({ code: 'FOREIGN_VAULT' });
       expect((await h.service.restore(restoreFrom(file, { force: true }), alice)).vaultId).toBe(foreign.vaultId);

@@ -31,7 +31,7 @@ describe.each(storeTargets)('stored bytes on $name', (target) => {
   });
 
   const lookup = () => h.vault.lookup.getCredentials('Payroll', bob);
-  const codeOf = (promise: Promise<unknown>) => promise.then(() => 'ok', (error: { code?: string }) => error.code ?? String(error));
+  const codeOf = (promise: Promise<unknown>) => promise.then(() => 'ok', (error: Error & { code?: string }) => error.code ?? String(error));
 
   it('a credential envelope naming another data key version, or none, is DECRYPTION_FAILED', async () => {
     const [row] = await rawSql(h.config, 'select mapping_id, ordinal, ciphertext from credentials');

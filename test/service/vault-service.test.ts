@@ -133,7 +133,7 @@ describe.each(storeTargets)('the SSO vault on $name', (target) => {
       });
       await expect(h.vault.mappings.create('Payroll', 'CORP\\carol', 'BOB-EXT', payrollAdmin)).rejects.toMatchObject({
         code: 'MAPPING_EXISTS',
-        message: expect.stringContaining('(from CORP\\bob)'),
+        message: expect.stringContaining('(from CORP\\bob)') as string,
       });
     });
 

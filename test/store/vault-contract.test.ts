@@ -120,7 +120,7 @@ describe.each(storeTargets)('vault store contract: $name', (target) => {
       const second = sampleApplication('PAYROLL', { id: 'app-other' });
       const attempt = store.createApplication(second, sampleDataKey(second.id));
       await expect(attempt).rejects.toSatisfy(expectCode('APP_EXISTS'));
-      await expect(attempt).rejects.toMatchObject({ status: 409, eventId: 10752, message: expect.stringContaining('Payroll') });
+      await expect(attempt).rejects.toMatchObject({ status: 409, eventId: 10752, message: expect.stringContaining('Payroll') as string });
       expect(await store.getApplicationById('app-other')).toBeUndefined();
       expect(await store.getDataKey('app-other')).toBeUndefined();
       expect(await store.listApplications()).toHaveLength(1);
@@ -380,11 +380,11 @@ describe.each(storeTargets)('vault store contract: $name', (target) => {
 
       const byAccount = store.createMapping(sampleMapping(payroll.id, 'contoso\\BOB', 'other-ext'));
       await expect(byAccount).rejects.toSatisfy(expectCode('MAPPING_EXISTS'));
-      await expect(byAccount).rejects.toMatchObject({ status: 409, eventId: 10753, message: expect.stringMatching(/^CONTOSO\\bob already has a mapping/) });
+      await expect(byAccount).rejects.toMatchObject({ status: 409, eventId: 10753, message: expect.stringMatching(/^CONTOSO\\bob already has a mapping/) as string });
 
       const byExternal = store.createMapping(sampleMapping(payroll.id, 'CONTOSO\\carol', 'BOB-EXT'));
       await expect(byExternal).rejects.toSatisfy(expectCode('MAPPING_EXISTS'));
-      await expect(byExternal).rejects.toMatchObject({ message: expect.stringMatching(/^external user bob-ext is already mapped/) });
+      await expect(byExternal).rejects.toMatchObject({ message: expect.stringMatching(/^external user bob-ext is already mapped/) as string });
 
       expect(await store.listMappings({ applicationId: payroll.id })).toHaveLength(1);
       // Another application may map the same pair.

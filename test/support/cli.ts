@@ -26,6 +26,16 @@ export interface RunOptions {
   cwd?: string;
 }
 
+/** One event as `tessera events --json` prints it. */
+export interface CliEvent {
+  id: number;
+  symbol: string;
+  severity: string;
+  time: string;
+  params: Record<string, string>;
+  message: string;
+}
+
 /** A vault home for one test: a temp directory, and for PostgreSQL a schema of its own. */
 export interface TestVault {
   store: StoreTarget['name'];
@@ -35,7 +45,7 @@ export interface TestVault {
   tessera(args: string[], options?: RunOptions): Promise<CliResult>;
   ssoconfig(args: string[], options?: RunOptions): Promise<CliResult>;
   /** The vault's events, parsed from `tessera events --json`. */
-  events(id?: number): Promise<Array<{ id: number; symbol: string; severity: string; time: string; params: Record<string, string>; message: string }>>;
+  events(id?: number): Promise<CliEvent[]>;
   cleanup(): Promise<void>;
 }
 
@@ -58,7 +68,7 @@ export async function createTestVault(target: StoreTarget): Promise<TestVault> {
     async events(id) {
       const result = await vault.tessera(['events', '--json', ...(id === undefined ? [] : ['--id', String(id)])]);
       if (result.code !== 0) throw new Error(`tessera events failed: ${result.stderr}`);
-      return JSON.parse(result.stdout);
+      return JSON.parse(result.stdout) as CliEvent[];
     },
     async cleanup() {
       await database.cleanup();

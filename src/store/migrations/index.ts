@@ -47,7 +47,7 @@ export async function migrateToLatest(
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName;
-    const detail = error instanceof Error ? error.message : String(error);
+    const detail = error instanceof Error ? error.message : JSON.stringify(error);
     throw fail('STORE_MIGRATION_FAILED', `could not bring the database schema up to date${failed ? ` (migration ${failed})` : ''}: ${detail}`, error);
   }
 }

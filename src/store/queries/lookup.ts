@@ -92,7 +92,7 @@ export async function lookupCredentials(
     ])
     .where('a.name_key', '=', caseKey(applicationName))
     .execute();
-  return assembleLookup(rows as unknown as LookupRow[], cache);
+  return assembleLookup(rows, cache);
 }
 
 /** The same query as plain SQL, for the SQLite fast path's prepared statements. */

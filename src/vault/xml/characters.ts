@@ -11,6 +11,7 @@ export function isXmlCharacter(codePoint: number): boolean {
 }
 
 /** Control characters, U+FFFE/U+FFFF, and surrogate halves that are not part of a pair. */
+// eslint-disable-next-line no-control-regex -- finding control characters is this pattern's purpose
 const ILLEGAL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** The offset and code point of the first character XML cannot carry, if any. */

@@ -85,7 +85,7 @@ function toElements(nodes: RawNode[], context: Context): { elements: XmlElement[
     if (name === undefined) continue;
     const content = node[name];
     if (name === '#text') pieces.push({ raw: String(content), cdata: false });
-    else if (name === '#cdata') pieces.push({ raw: asNodes(content).map((part) => String(part['#text'] ?? '')).join(''), cdata: true });
+    else if (name === '#cdata') pieces.push({ raw: asNodes(content).map((part) => nodeText(part['#text'])).join(''), cdata: true });
     else elements.push(toElement(unmark(name), node, content, context));
   }
   return { elements, pieces };
@@ -141,6 +141,11 @@ function attributeOffsets(text: string, from: number): Map<string, number> {
     offsets.set(match[2]!, match.index + match[1]!.length);
   }
   return offsets;
+}
+
+/** A text node's value as the parser gives it (it turns numeric text into numbers). */
+function nodeText(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
 }
 
 function asNodes(value: unknown): RawNode[] {
