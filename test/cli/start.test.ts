@@ -93,7 +93,7 @@ describe('tessera start with a PostgreSQL URL that carries passwords', () => {
       const run = await startAndStop(vault);
       expect(run.code).toBe(0);
       const [started] = await vault.events(10501);
-      expect(started!.params['SSO Database Name']).toMatch(/^postgres:\/\/127\.0\.0\.1:5432\/test \(schema t_[0-9a-f]+\)$/);
+      expect(started!.params['SSO Database Name']).toMatch(/^postgres:\/\/127\.0\.0\.1:5432\/test \(schema tessera_test_[0-9a-f_]+\)$/);
       const everything = [run.stdout, run.stderr, JSON.stringify(await vault.events()), readFileSync(join(vault.home, 'tessera.log'), 'utf8')].join('\n');
       expect(everything).not.toContain('Hunter2');
       expect(everything).not.toContain('p@ss');
