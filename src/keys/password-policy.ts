@@ -16,7 +16,8 @@ const COMMON = new Set([
   'mastersecret', 'mastersecret1', 'enterprisesso', 'biztalkserver', 'p@ssw0rd1234', 'passw0rd1234',
 ]);
 
-const RUNS = ['abcdefghijklmnopqrstuvwxyz', '01234567890', 'qwertyuiopasdfghjklzxcvbnm', '1qaz2wsx3edc4rfv5tgb'];
+// The digit row wraps around ("…78901234…"): any run of 12 digits, the shortest password, wraps.
+const RUNS = ['abcdefghijklmnopqrstuvwxyz', '0123456789'.repeat(4), 'qwertyuiopasdfghjklzxcvbnm', '1qaz2wsx3edc4rfv5tgb'];
 
 export function checkBackupPassword(password: string, reminder: string | null): void {
   const length = [...password.normalize('NFC')].length;
