@@ -149,7 +149,7 @@ export interface ParsedBackup {
 
 /** Reads and checks everything that needs no password; `file` only names it in messages. */
 export function parseBackup(bytes: Buffer, file: string): ParsedBackup {
-  if (bytes.length < BACKUP_MAGIC.length || !bytes.subarray(0, BACKUP_MAGIC.length).equals(BACKUP_MAGIC)) {
+  if (!bytes.subarray(0, BACKUP_MAGIC.length).equals(BACKUP_MAGIC)) {
     throw fail(
       'BACKUP_NOT_A_BACKUP',
       `${file} is not a Tessera master secret backup (it does not start with "TSRBAK"): check that you chose the right file`,

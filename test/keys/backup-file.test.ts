@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createCipheriv, createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,12 +18,14 @@ import {
   backupInfo,
   decryptBackup,
   deriveKeysForNewBackup,
+  disposeBackupKeys,
   encryptBackup,
   generateMasterSecret,
   newKeyring,
   parseBackup,
   rotateKeyring,
 } from '../../src/keys/index.js';
+import { encodeKeyring } from '../../src/keys/keyring.js';
 
 const FAST = { memoryKiB: 8192, iterations: 1, parallelism: 1 };
 const PASSWORD = 'violet tractor evening lantern';
@@ -345,5 +348,154 @@ describe('the size of a backup file', () => {
     expect(() => encryptBackup(big, keys, { reminder: null, createdBy: 'HOST\\alice', now, writer: 'tessera test' })).toThrow(RangeError);
     // A big header alone is refused too (parseBackup reads at most 64 KiB of header).
     expect(() => encryptBackup(keyring, keys, { reminder: null, createdBy: 'y'.repeat(70_000), now, writer: 'tessera test' })).toThrow(RangeError);
+  });
+});
+
+describe('what reading a backup file says', () => {
+  const error = (why: string) => `BACKUP_DAMAGED: ${FILE} is damaged: ${why}, so it was changed after it was written. Use another copy of the backup`;
+  const headerLength = () => bytes.readUInt32BE(10);
+
+  async function outcome(candidate: Buffer, password = PASSWORD): Promise<string> {
+    try {
+      await decryptBackup(parseBackup(candidate, FILE), password, FILE);
+      return 'ok';
+    } catch (failure) {
+      return `${(failure as { code: string }).code}: ${(failure as Error).message}`;
+    }
+  }
+
+  /** A file whose header and encrypted part are of our choosing, authentic under PASSWORD. */
+  async function authentic(change: (header: ForgedHeader) => void, plaintext: Buffer): Promise<Buffer> {
+    const keys = await deriveKeysForNewBackup(PASSWORD, FAST);
+    const header = headerOf(await writeBackup(keyring));
+    Object.assign(header, {
+      kdf: { ...header.kdf, salt: keys.salt.toString('base64') },
+      passwordCheck: keys.passwordCheck.toString('base64'),
+      payloadLength: plaintext.length + 16,
+    });
+    change(header);
+    const headerBytes = Buffer.from(JSON.stringify(header));
+    const prefix = Buffer.from(bytes.subarray(0, 14));
+    prefix.writeUInt32BE(headerBytes.length, 10);
+    const checksummed = Buffer.concat([prefix, headerBytes]);
+    const authenticated = Buffer.concat([checksummed, createHash('sha256').update(checksummed).digest()]);
+    const cipher = createCipheriv('aes-256-gcm', keys.encryptionKey, Buffer.from(String(header.nonce), 'base64'), { authTagLength: 16 });
+    cipher.setAAD(authenticated);
+    return Buffer.concat([authenticated, cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+  }
+
+  it('names each failure of the layout, and the fix', async () => {
+    expect(await outcome(Buffer.from('TSRBAK'))).toBe(
+      `BACKUP_NOT_A_BACKUP: ${FILE} is not a Tessera master secret backup (it does not start with "TSRBAK"): check that you chose the right file`,
+    );
+    const newer = Buffer.from(bytes);
+    newer.writeUInt16BE(3, 8);
+    expect(await outcome(newer)).toBe(
+      `BACKUP_UNSUPPORTED_VERSION: ${FILE} is a backup in format version 3, and this Tessera reads version 1: ` +
+        'restore it with the Tessera release that wrote it (or a newer one), or use another backup',
+    );
+    expect(await outcome(bytes.subarray(0, 14))).toBe(
+      `BACKUP_TRUNCATED: ${FILE} is truncated: it has 14 bytes and should have at least ${14 + headerLength() + 32}. ` +
+        'It was cut off while being written or copied: use another copy of the backup',
+    );
+    expect(await outcome(bytes.subarray(0, 13))).toMatch(/^BACKUP_TRUNCATED: .* it has 13 bytes and should have at least 14\. /);
+    expect(await outcome(bytes.subarray(0, bytes.length - 1))).toMatch(new RegExp(`it has ${bytes.length - 1} bytes and should have at least ${bytes.length}\\. `));
+    expect(await outcome(Buffer.concat([bytes, Buffer.from([0, 0])]))).toBe(error('it has 2 bytes more than its header says'));
+    const flipped = Buffer.from(bytes);
+    flipped[20]! ^= 1;
+    expect(await outcome(flipped)).toBe(error('its header does not match its checksum'));
+    const ciphertext = Buffer.from(bytes);
+    ciphertext[bytes.length - 30]! ^= 1;
+    expect(await outcome(ciphertext)).toBe(error('its encrypted part fails authentication'));
+  });
+
+  it('refuses a header length over 64 KiB as implausible, and reads one of exactly 64 KiB', async () => {
+    const implausible = Buffer.from(bytes);
+    implausible.writeUInt32BE(65_537, 10);
+    expect(await outcome(implausible)).toBe(error('its header length is implausible'));
+    const largest = Buffer.from(bytes);
+    largest.writeUInt32BE(65_536, 10);
+    expect(await outcome(largest)).toMatch(new RegExp(`^BACKUP_TRUNCATED: .* should have at least ${14 + 65_536 + 32}\\. `));
+  });
+
+  it('says whether a reminder was given when the password is wrong', async () => {
+    const withoutReminder = await writeBackup(keyring, PASSWORD, null);
+    expect(await outcome(withoutReminder, 'not the password at all')).toBe(
+      `WRONG_PASSWORD: the password does not open ${FILE}: enter the password given when this backup was made`,
+    );
+    expect(await outcome(bytes, 'not the password at all')).toBe(
+      `WRONG_PASSWORD: the password does not open ${FILE} (reminder: "the tractor one"): enter the password given when this backup was made`,
+    );
+  });
+
+  it('refuses an authentic file whose header does not describe the keyring inside', async () => {
+    const plaintext = encodeKeyring(keyring);
+    expect(await outcome(await authentic(() => undefined, plaintext))).toBe('ok');
+    expect(await outcome(await authentic((h) => (h.vaultId = 'vault-2'), plaintext))).toBe(error('its header does not describe its contents'));
+    const reordered = [keyring.previous[0]!.msid, keyring.current.msid];
+    expect(await outcome(await authentic((h) => Object.assign(h, { msids: reordered, currentMsid: reordered[0], previousMsid: reordered[1] }), plaintext))).toBe(
+      error('its header does not describe its contents'),
+    );
+    expect(await outcome(await authentic(() => undefined, Buffer.from('not a keyring')))).toBe(error('its contents do not have the expected layout'));
+  });
+
+  it('zeroes the derived encryption key when disposed', async () => {
+    const keys = await deriveKeysForNewBackup(PASSWORD, FAST);
+    disposeBackupKeys(keys);
+    expect(keys.encryptionKey.every((byte) => byte === 0)).toBe(true);
+  });
+
+  it('writes the largest file and header a reader accepts, and not a byte more', async () => {
+    const keys = await deriveKeysForNewBackup(PASSWORD, FAST);
+    const options = { reminder: null, createdBy: 'HOST\\alice', now, writer: 'tessera test' };
+    /** The length of `x` that makes `size(x)` come out at `target` (sizes grow with `x`, and a little with their own digits). */
+    const fit = (size: (length: number) => number, target: number) => {
+      let length = target - size(0);
+      for (let step = 0; step < 5 && size(length) !== target; step++) length += target - size(length);
+      return length;
+    };
+    /** The file's length, or the length it says it would have had. */
+    const lengthOf = (write: () => Buffer) => {
+      try {
+        return write().length;
+      } catch (error) {
+        return Number(/would have (\d+) bytes/.exec((error as Error).message)![1]);
+      }
+    };
+    const secretBy = (length: number) => encryptBackup(newKeyring('vault-1', { ...keyring.current, createdBy: 'x'.repeat(length) }), keys, options);
+    const fileFit = fit((length) => lengthOf(() => secretBy(length)), MAX_BACKUP_BYTES);
+    const largest = secretBy(fileFit);
+    expect(largest.length).toBe(MAX_BACKUP_BYTES);
+    expect(parseBackup(largest, FILE).header.payloadLength).toBeGreaterThan(0);
+    expect(() => secretBy(fileFit + 1)).toThrow(
+      new RangeError(`a backup of this keyring would have ${MAX_BACKUP_BYTES + 1} bytes, more than the ${MAX_BACKUP_BYTES} a backup may have`),
+    );
+    const headerBy = (length: number) => encryptBackup(keyring, keys, { ...options, createdBy: 'y'.repeat(length) });
+    const rest = headerBy(0).length - headerBy(0).readUInt32BE(10); // prefix, checksum and payload: the same whatever the creator
+    const headerFit = fit((length) => lengthOf(() => headerBy(length)) - rest, 65_536);
+    const widest = headerBy(headerFit);
+    expect(widest.readUInt32BE(10)).toBe(65_536);
+    expect(parseBackup(widest, FILE).header.createdBy).toHaveLength(headerFit);
+    expect(() => headerBy(headerFit + 1)).toThrow(RangeError);
+  });
+
+  it('closes the file it read, whether it was a backup or too large', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tessera-backup-fd-'));
+    try {
+      const file = join(dir, 'a.bak');
+      await writeFile(file, bytes);
+      const huge = join(dir, 'huge.bak');
+      await writeFile(huge, '');
+      await truncate(huge, MAX_BACKUP_BYTES + 1);
+      const open = () => readdirSync('/proc/self/fd').length;
+      const before = open();
+      for (let i = 0; i < 20; i++) {
+        await readBackupFile(file);
+        await readBackupFile(huge).catch(() => undefined);
+      }
+      expect(open()).toBe(before);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
