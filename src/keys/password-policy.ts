@@ -10,7 +10,7 @@ export const PASSWORD_MAX_LENGTH = 256;
 export const REMINDER_MAX_LENGTH = 512;
 
 const COMMON = new Set([
-  'password1234', 'password12345', 'password123456', 'passwordpassword', '123456789012', '1234567890123',
+  'password1234', 'password12345', 'password123456', 'passwordpassword',
   'qwertyuiop12', 'qwertyuiop123', 'iloveyou1234', 'administrator', 'administrator1', 'changemenow1',
   'letmein12345', 'welcome12345', 'correcthorsebatterystaple', 'trustno1trustno1', 'masterpassword',
   'mastersecret', 'mastersecret1', 'enterprisesso', 'biztalkserver', 'p@ssw0rd1234', 'passw0rd1234',
