@@ -63,6 +63,12 @@ describe('tickets', () => {
     expect(readTicket(keyring, `T1.${proper.toString('base64url')}`)).toEqual(opened);
   });
 
+  it('are invalid, not an internal error, when an authentic envelope holds no ticket', () => {
+    const derived = Buffer.from(hkdfSync('sha256', keyring.current.key, Buffer.alloc(0), 'tessera ticket key v1', 32));
+    const notJson = sealEnvelope(derived, keyring.current.msid, Buffer.from('not a ticket'), Buffer.from('tessera/ticket/v1/vault=vault-1'));
+    expect(outcome(() => readTicket(keyring, `T1.${notJson.toString('base64url')}`))).toBe(INVALID);
+  });
+
   it.each([
     ['empty', ''],
     ['the prefix alone', 'T1.'],
