@@ -65,6 +65,15 @@ describe.each(storeTargets)('tickets on $name', (target) => {
       expect((await h.vault.tickets.issue(bob)).expiresAt).toBe(new Date(start + 7 * MINUTE).toISOString());
     });
 
+    it('changes nothing, so neither issuing nor redeeming leaves an audit event (10535)', async () => {
+      const { ticket } = await h.vault.tickets.issue(bob, 'Payroll');
+      await h.vault.tickets.redeem('Payroll', ticket, dana);
+      const { ticket: another } = await h.vault.tickets.issue(bob);
+      await h.vault.tickets.redeem('Payroll', another, dana, { sender: 'CORP\\bob' });
+      const audited = (await h.store.listEvents({ id: 10535 })).map((event) => event.params['Function']);
+      expect(audited.filter((name) => /Ticket/.test(name ?? ''))).toEqual([]);
+    });
+
     it('is refused when tickets are off system-wide, with or without an application', async () => {
       await h.vault.global.update({ ticketsAllowed: false }, admin);
       const off = 'TICKETS_NOT_ALLOWED: tickets are not allowed in this SSO system: an SSO administrator can allow them (ssomanage -tickets yes no)';
