@@ -1,7 +1,9 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { open } from 'node:fs/promises';
 import { fail } from '../errors/index.js';
-import { type DerivedKeys, type KdfParameters, deriveBackupKeys } from './kdf.js';
+import { type DerivedKeys, type KdfParameters, deriveBackupKeys, kdfParametersProblem } from './kdf.js';
 import { type Keyring, allSecrets, decodeKeyring, disposeKeyring, encodeKeyring } from './keyring.js';
+import { REMINDER_MAX_LENGTH } from './password-policy.js';
 
 /**
  * The master secret backup file, format version 1 (docs/backup-format.md):
@@ -19,7 +21,15 @@ export const BACKUP_FORMAT_VERSION = 1;
 const PREFIX_BYTES = 14;
 const CHECKSUM_BYTES = 32;
 const TAG_BYTES = 16;
+const SALT_BYTES = 16;
+const NONCE_BYTES = 12;
+const PASSWORD_CHECK_BYTES = 32;
 const MAX_HEADER_BYTES = 64 * 1024;
+/**
+ * The largest backup file Tessera writes or reads: a 64 KiB header and a keyring of thousands
+ * of secrets. Checked before a file is read whole, so a huge file or a device costs nothing.
+ */
+export const MAX_BACKUP_BYTES = 1024 * 1024;
 
 export interface BackupHeader {
   kdf: { algorithm: 'argon2id'; version: 19; salt: string } & KdfParameters;
@@ -54,7 +64,7 @@ export interface BackupKeys extends DerivedKeys {
 }
 
 export async function deriveKeysForNewBackup(password: string, kdf: KdfParameters): Promise<BackupKeys> {
-  const salt = randomBytes(16);
+  const salt = randomBytes(SALT_BYTES);
   return { ...(await deriveBackupKeys(password, salt, kdf)), salt, kdf };
 }
 
@@ -64,7 +74,7 @@ export function disposeBackupKeys(keys: DerivedKeys): void {
 
 export function encryptBackup(keyring: Keyring, keys: BackupKeys, options: EncryptOptions): Buffer {
   const { salt } = keys;
-  const nonce = randomBytes(12);
+  const nonce = randomBytes(NONCE_BYTES);
   const plaintext = encodeKeyring(keyring);
   try {
     const header: BackupHeader = {
@@ -91,10 +101,44 @@ export function encryptBackup(keyring: Keyring, keys: BackupKeys, options: Encry
     const authenticated = Buffer.concat([checksummed, createHash('sha256').update(checksummed).digest()]);
     const cipher = createCipheriv('aes-256-gcm', keys.encryptionKey, nonce, { authTagLength: TAG_BYTES });
     cipher.setAAD(authenticated);
-    return Buffer.concat([authenticated, cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+    const file = Buffer.concat([authenticated, cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+    // Never write a file that parseBackup would refuse.
+    if (headerBytes.length > MAX_HEADER_BYTES || file.length > MAX_BACKUP_BYTES) {
+      throw new RangeError(`a backup of this keyring would have ${file.length} bytes, more than the ${MAX_BACKUP_BYTES} a backup may have`);
+    }
+    return file;
   } finally {
     plaintext.fill(0);
   }
+}
+
+/**
+ * Reads a backup file whole, after checking on the open descriptor that it is no larger than a
+ * backup can be; a device or pipe, which has no size, is read only one byte past the limit.
+ */
+export async function readBackupFile(file: string): Promise<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    if (size > MAX_BACKUP_BYTES) throw tooLarge(file, `it has ${size} bytes`);
+    const buffer = Buffer.alloc(MAX_BACKUP_BYTES + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+      if (bytesRead === 0) return buffer.subarray(0, length);
+      length += bytesRead;
+      if (length > MAX_BACKUP_BYTES) throw tooLarge(file, `it holds more than ${MAX_BACKUP_BYTES} bytes`);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+function tooLarge(file: string, what: string) {
+  return fail(
+    'BACKUP_NOT_A_BACKUP',
+    `${file} is not a Tessera master secret backup: ${what}, and a backup has at most ${MAX_BACKUP_BYTES}: check that you chose the right file`,
+  );
 }
 
 export interface ParsedBackup {
@@ -105,7 +149,7 @@ export interface ParsedBackup {
 
 /** Reads and checks everything that needs no password; `file` only names it in messages. */
 export function parseBackup(bytes: Buffer, file: string): ParsedBackup {
-  if (bytes.length < BACKUP_MAGIC.length || !bytes.subarray(0, BACKUP_MAGIC.length).equals(BACKUP_MAGIC)) {
+  if (!bytes.subarray(0, BACKUP_MAGIC.length).equals(BACKUP_MAGIC)) {
     throw fail(
       'BACKUP_NOT_A_BACKUP',
       `${file} is not a Tessera master secret backup (it does not start with "TSRBAK"): check that you chose the right file`,
@@ -130,6 +174,14 @@ export function parseBackup(bytes: Buffer, file: string): ParsedBackup {
     throw damaged(file, 'its header does not match its checksum');
   }
   const header = readHeader(bytes.subarray(PREFIX_BYTES, PREFIX_BYTES + headerLength), file);
+  // Before any password is asked for, and before Argon2id could be made to exhaust the machine.
+  const problem = kdfParametersProblem(header.kdf);
+  if (problem) {
+    throw fail(
+      'BACKUP_UNSAFE_PARAMETERS',
+      `${file} asks for Argon2id parameters no Tessera backup has (${problem}), so it was forged or damaged: use another copy of the backup`,
+    );
+  }
   const expected = checksumEnd + header.payloadLength;
   if (bytes.length < expected) throw truncated(file, bytes.length, expected);
   if (bytes.length > expected) throw damaged(file, `it has ${bytes.length - expected} bytes more than its header says`);
@@ -157,8 +209,8 @@ export function openBackup(parsed: ParsedBackup, keys: DerivedKeys, file: string
   const { header } = parsed;
   let plaintext: Buffer | undefined;
   try {
-    const stored = Buffer.from(header.passwordCheck, 'base64');
-    if (stored.length !== keys.passwordCheck.length || !timingSafeEqual(stored, keys.passwordCheck)) {
+    // parseBackup checked that the stored value has the derived one's 32 bytes.
+    if (!timingSafeEqual(Buffer.from(header.passwordCheck, 'base64'), keys.passwordCheck)) {
       throw fail(
         'WRONG_PASSWORD',
         `the password does not open ${file}` +
@@ -203,21 +255,45 @@ function readHeader(bytes: Buffer, file: string): BackupHeader {
   } catch {
     throw damaged(file, 'its header is not readable');
   }
-  const header = value as BackupHeader;
-  const valid =
-    typeof header === 'object' && header !== null &&
-    typeof header.kdf === 'object' && header.kdf !== null && header.kdf.algorithm === 'argon2id' && header.kdf.version === 19 &&
-    typeof header.kdf.salt === 'string' && header.cipher === 'aes-256-gcm' &&
-    typeof header.nonce === 'string' && typeof header.passwordCheck === 'string' &&
-    (header.reminder === null || typeof header.reminder === 'string') &&
-    typeof header.vaultId === 'string' && typeof header.currentMsid === 'string' &&
-    (header.previousMsid === null || typeof header.previousMsid === 'string') &&
-    Array.isArray(header.msids) && header.msids.every((msid) => typeof msid === 'string') &&
-    typeof header.createdAt === 'string' && typeof header.createdBy === 'string' &&
-    Number.isSafeInteger(header.payloadLength) && header.payloadLength > TAG_BYTES;
-  if (!valid) throw damaged(file, 'its header is missing fields or has fields of the wrong type');
-  return header;
+  if (!isObject(value)) throw damaged(file, 'its header is not a JSON object');
+  for (const [path, valid, expected] of HEADER_FIELDS) {
+    if (!valid(field(value, path), value)) throw damaged(file, `its header field ${path} should be ${expected}`);
+  }
+  return value as unknown as BackupHeader;
 }
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isText = (value: unknown): value is string => typeof value === 'string';
+const isName = (value: unknown) => isText(value) && value.length > 0;
+/** Canonical base64 of exactly `bytes` bytes: anything else was not written by Tessera. */
+const isBase64Of = (bytes: number) => (value: unknown) =>
+  isText(value) && Buffer.from(value, 'base64').length === bytes && Buffer.from(value, 'base64').toString('base64') === value;
+const field = (header: Json, path: string): unknown =>
+  path.split('.').reduce<unknown>((node, key) => (isObject(node) && Object.hasOwn(node, key) ? node[key] : undefined), header);
+const msidsOf = (header: Json) => header.msids as string[];
+
+/** Every header field and what Tessera always writes there, checked in this order. */
+const HEADER_FIELDS: ReadonlyArray<[path: string, valid: (value: unknown, header: Json) => boolean, expected: string]> = [
+  ['kdf.algorithm', (value) => value === 'argon2id', '"argon2id"'],
+  ['kdf.version', (value) => value === 19, '19'],
+  ['kdf.salt', isBase64Of(SALT_BYTES), `${SALT_BYTES} bytes in base64`],
+  ['kdf.memoryKiB', Number.isSafeInteger, 'a whole number'],
+  ['kdf.iterations', Number.isSafeInteger, 'a whole number'],
+  ['kdf.parallelism', Number.isSafeInteger, 'a whole number'],
+  ['cipher', (value) => value === 'aes-256-gcm', '"aes-256-gcm"'],
+  ['nonce', isBase64Of(NONCE_BYTES), `${NONCE_BYTES} bytes in base64`],
+  ['passwordCheck', isBase64Of(PASSWORD_CHECK_BYTES), `${PASSWORD_CHECK_BYTES} bytes in base64`],
+  ['reminder', (value) => value === null || (isText(value) && [...value].length <= REMINDER_MAX_LENGTH), `null or at most ${REMINDER_MAX_LENGTH} characters`],
+  ['vaultId', isName, 'a vault id'],
+  ['msids', (value) => Array.isArray(value) && value.length > 0 && value.every(isName), 'a list of MSIDs'],
+  ['currentMsid', (value, header) => value === msidsOf(header)[0], 'the first of msids'],
+  ['previousMsid', (value, header) => value === (msidsOf(header)[1] ?? null), 'the second of msids, or null'],
+  ['createdAt', (value) => isText(value) && !Number.isNaN(Date.parse(value)), 'a date'],
+  ['createdBy', isText, 'a user name'],
+  ['writer', isText, 'the name of the program that wrote it'],
+  ['payloadLength', (value) => Number.isSafeInteger(value) && (value as number) > TAG_BYTES, 'a length in bytes'],
+];
 
 function truncated(file: string, actual: number, expected: number) {
   return fail(

@@ -16,7 +16,7 @@ export {
   sealKeyring,
   unsealKeyring,
 } from './keyring.js';
-export { type KdfParameters, DEFAULT_KDF, KDF_BOUNDS, kdfParametersProblem, argon2id } from './kdf.js';
+export { type KdfParameters, DEFAULT_KDF, KDF_BOUNDS, KDF_MAX_WORK, kdfParametersProblem, argon2id } from './kdf.js';
 export {
   type BackupHeader,
   type BackupInfo,
@@ -29,6 +29,8 @@ export {
   BACKUP_FORMAT_VERSION,
   encryptBackup,
   parseBackup,
+  readBackupFile,
+  MAX_BACKUP_BYTES,
   decryptBackup,
   backupInfo,
 } from './backup-file.js';

@@ -11,19 +11,23 @@ export interface KdfParameters {
 
 /**
  * 256 MiB, 4 passes, 4 lanes: four times RFC 9106's second recommendation, since a backup file
- * is written and read rarely but may be stolen and attacked offline for years (~0.15 s here).
+ * is written and read rarely but may be stolen and attacked offline for years.
  */
 export const DEFAULT_KDF: Readonly<KdfParameters> = Object.freeze({ memoryKiB: 262_144, iterations: 4, parallelism: 4 });
 
 /**
- * Bounds a file may ask for. The floor keeps a configured or forged file from being cheap to
- * attack; the ceiling keeps a forged header from exhausting memory or time on restore.
+ * What Tessera writes (TESSERA_BACKUP_KDF is checked against these) and therefore all a real
+ * backup can ask for. The floor keeps a configured or forged file from being cheap to attack;
+ * the ceilings keep a forged header from costing a restore more than four times the default's
+ * memory (1 GiB) and work (memory × passes), so it cannot exhaust the restoring machine.
  */
 export const KDF_BOUNDS = Object.freeze({
-  memoryKiB: { min: 8_192, max: 4_194_304 },
-  iterations: { min: 1, max: 64 },
-  parallelism: { min: 1, max: 64 },
+  memoryKiB: { min: 8_192, max: 1_048_576 },
+  iterations: { min: 1, max: 16 },
+  parallelism: { min: 1, max: 16 },
 });
+/** KiB × passes: 4 × DEFAULT_KDF's 262,144 × 4. */
+export const KDF_MAX_WORK = 4_194_304;
 
 export function kdfParametersProblem(parameters: KdfParameters): string | undefined {
   for (const name of ['memoryKiB', 'iterations', 'parallelism'] as const) {
@@ -31,6 +35,8 @@ export function kdfParametersProblem(parameters: KdfParameters): string | undefi
     const { min, max } = KDF_BOUNDS[name];
     if (!Number.isSafeInteger(value) || value < min || value > max) return `${name} must be an integer from ${min} to ${max}, not ${value}`;
   }
+  const work = parameters.memoryKiB * parameters.iterations;
+  if (work > KDF_MAX_WORK) return `memoryKiB × iterations must be at most ${KDF_MAX_WORK}, not ${work}`;
   return undefined;
 }
 

@@ -10,13 +10,14 @@ export const PASSWORD_MAX_LENGTH = 256;
 export const REMINDER_MAX_LENGTH = 512;
 
 const COMMON = new Set([
-  'password1234', 'password12345', 'password123456', 'passwordpassword', '123456789012', '1234567890123',
+  'password1234', 'password12345', 'password123456', 'passwordpassword',
   'qwertyuiop12', 'qwertyuiop123', 'iloveyou1234', 'administrator', 'administrator1', 'changemenow1',
   'letmein12345', 'welcome12345', 'correcthorsebatterystaple', 'trustno1trustno1', 'masterpassword',
   'mastersecret', 'mastersecret1', 'enterprisesso', 'biztalkserver', 'p@ssw0rd1234', 'passw0rd1234',
 ]);
 
-const RUNS = ['abcdefghijklmnopqrstuvwxyz', '01234567890', 'qwertyuiopasdfghjklzxcvbnm', '1qaz2wsx3edc4rfv5tgb'];
+// The digit row wraps around ("…78901234…"): any run of 12 digits, the shortest password, wraps.
+const RUNS = ['abcdefghijklmnopqrstuvwxyz', '0123456789'.repeat(4), 'qwertyuiopasdfghjklzxcvbnm', '1qaz2wsx3edc4rfv5tgb'];
 
 export function checkBackupPassword(password: string, reminder: string | null): void {
   const length = [...password.normalize('NFC')].length;

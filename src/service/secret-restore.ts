@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { explainFileError, fail, isTesseraError, withMessage } from '../errors/index.js';
 import {
   type BackupInfo,
@@ -10,6 +9,7 @@ import {
   disposeKeyring,
   findSecret,
   parseBackup,
+  readBackupFile,
   sealKeyring,
   unsealKeyring,
 } from '../keys/index.js';
@@ -47,7 +47,7 @@ export interface RestoreResult {
 export async function readBackup(source: BackupSource, principal: Principal): Promise<{ info: BackupInfo; keyring: Keyring }> {
   let bytes: Buffer;
   try {
-    bytes = await readFile(source.file);
+    bytes = await readBackupFile(source.file);
   } catch (error) {
     throw explainFileError(error, { path: source.file, action: 'read', osUser: osUserOf(principal) });
   }

@@ -1,5 +1,5 @@
 import { hkdfSync, randomUUID } from 'node:crypto';
-import { fail, isTesseraError } from '../errors/index.js';
+import { fail } from '../errors/index.js';
 import { type Keyring, type MasterSecret, envelopeKeyId, findSecret, openEnvelope, sealEnvelope } from '../keys/index.js';
 
 /**
@@ -47,11 +47,10 @@ export function readTicket(keyring: Keyring, ticket: string): TicketClaims {
   if (!master) throw invalid();
   const key = ticketKey(master);
   try {
-    const claims = JSON.parse(openEnvelope(key, sealed, ticketAad(keyring.vaultId)).toString('utf8')) as TicketClaims;
-    return claims;
-  } catch (error) {
-    if (isTesseraError(error, 'DECRYPTION_FAILED')) throw invalid();
-    throw error;
+    return JSON.parse(openEnvelope(key, sealed, ticketAad(keyring.vaultId)).toString('utf8')) as TicketClaims;
+  } catch {
+    // Not authentic, or (sealed by a key holder) not a ticket inside: either way not one of ours.
+    throw invalid();
   } finally {
     key.fill(0);
   }

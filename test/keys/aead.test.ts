@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createCipheriv, randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { envelopeKeyId, openEnvelope, sealEnvelope } from '../../src/keys/index.js';
@@ -55,5 +55,86 @@ describe('AES-256-GCM envelopes', () => {
 
   it('refuses keys that are not 32 bytes', () => {
     expect(() => sealEnvelope(randomBytes(16), 'k1', Buffer.from('x'), aad)).toThrow(/32-byte key/);
+  });
+});
+
+describe('envelope edges', () => {
+  it('takes key ids of 1 to 255 bytes, and refuses an empty one or a longer one', () => {
+    for (const keyId of ['k', 'x'.repeat(255)]) {
+      const sealed = sealEnvelope(key, keyId, Buffer.from('v'), aad);
+      expect(envelopeKeyId(sealed)).toBe(keyId);
+      expect(sealed[1]).toBe(keyId.length);
+      expect(openEnvelope(key, sealed, aad).toString()).toBe('v');
+    }
+    for (const keyId of ['', 'x'.repeat(256)]) {
+      expect(() => sealEnvelope(key, keyId, Buffer.from('v'), aad)).toThrow(new RangeError('key id must be 1 to 255 ASCII bytes'));
+    }
+  });
+
+  it('seals and opens an empty value, the shortest envelope there is', () => {
+    const sealed = sealEnvelope(key, 'k1', Buffer.alloc(0), aad);
+    expect(sealed.length).toBe(2 + 2 + 12 + 16);
+    expect(envelopeKeyId(sealed)).toBe('k1');
+    expect(openEnvelope(key, sealed, aad).length).toBe(0);
+  });
+
+  it('names no key id for anything that is not an envelope: empty, another version, cut short', () => {
+    const sealed = sealEnvelope(key, 'k1', Buffer.from('v'), aad);
+    const otherVersion = Buffer.from(sealed);
+    otherVersion[0] = 2;
+    expect(envelopeKeyId(Buffer.alloc(0))).toBeUndefined();
+    expect(envelopeKeyId(Buffer.from([1]))).toBeUndefined();
+    expect(envelopeKeyId(otherVersion)).toBeUndefined();
+    expect(envelopeKeyId(sealed.subarray(0, 2 + 2 + 12 + 15))).toBeUndefined();
+    expect(envelopeKeyId(sealed.subarray(0, 2 + 2 + 12 + 16))).toBe('k1');
+  });
+
+  it('gives DECRYPTION_FAILED, worded once, for every malformed envelope', () => {
+    const sealed = sealEnvelope(key, 'k1', Buffer.from('v'), aad);
+    const otherVersion = Buffer.from(sealed);
+    otherVersion[0] = 0;
+    const longerId = Buffer.from(sealed);
+    longerId[1] = 200; // names a key id running past the end
+    const expected =
+      'DECRYPTION_FAILED: the data could not be decrypted: it was sealed under another key, damaged, or moved from where it was stored';
+    for (const malformed of [Buffer.alloc(0), Buffer.from([1]), Buffer.from([1, 0]), otherVersion, longerId, sealed.subarray(0, 20)]) {
+      expect(openError(() => openEnvelope(key, malformed, aad))).toBe(expected);
+    }
+  });
+
+  it('refuses an authentic envelope of another format version, though its tag is right', () => {
+    const header = Buffer.from([2, 2, ...Buffer.from('k1')]);
+    const nonce = Buffer.alloc(12, 9);
+    const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: 16 });
+    cipher.setAAD(Buffer.concat([aad, header]));
+    const version2 = Buffer.concat([header, nonce, cipher.update('v'), cipher.final(), cipher.getAuthTag()]);
+    expect(envelopeKeyId(version2)).toBeUndefined();
+    expect(openError(() => openEnvelope(key, version2, aad))).toMatch(/^DECRYPTION_FAILED: /);
+  });
+
+  // Bug (aead.ts, owned by another helper): envelopeKeyId accepts a key id of length 0, which
+  // sealEnvelope never writes, so such an envelope opens. Expected to pass once envelope parsing
+  // refuses malformed key ids with DECRYPTION_FAILED.
+  it.fails('refuses an authentic envelope whose key id is empty (a format sealEnvelope never writes)', () => {
+    const header = Buffer.from([1, 0]);
+    const nonce = Buffer.alloc(12, 9);
+    const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: 16 });
+    cipher.setAAD(Buffer.concat([aad, header]));
+    const forged = Buffer.concat([header, nonce, cipher.update('v'), cipher.final(), cipher.getAuthTag()]);
+    expect(openError(() => openEnvelope(key, forged, aad))).toMatch(/^DECRYPTION_FAILED: /);
+  });
+
+  it('refuses keys that are not 32 bytes when opening too', () => {
+    const sealed = sealEnvelope(key, 'k1', Buffer.from('v'), aad);
+    expect(() => openEnvelope(key.subarray(0, 31), sealed, aad)).toThrow(new RangeError('AES-256-GCM needs a 32-byte key'));
+    expect(() => sealEnvelope(Buffer.alloc(33), 'k1', Buffer.from('v'), aad)).toThrow(new RangeError('AES-256-GCM needs a 32-byte key'));
+  });
+
+  it('authenticates the header: the same body relabelled with another key id does not open', () => {
+    const sealed = sealEnvelope(key, 'k1', Buffer.from('v'), aad);
+    const relabelled = Buffer.from(sealed);
+    relabelled[3] = '2'.charCodeAt(0);
+    expect(envelopeKeyId(relabelled)).toBe('k2');
+    expect(openError(() => openEnvelope(key, relabelled, aad))).toMatch(/^DECRYPTION_FAILED: /);
   });
 });

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type FieldOwner, type UnwrappedDataKey, openFields, sealFields } from '../../src/vault/index.js';
+import { sealEnvelope } from '../../src/keys/index.js';
+import { type FieldOwner, type UnwrappedDataKey, fieldKeyVersion, openFields, sealFields } from '../../src/vault/index.js';
 
 const keys = new Map<string, UnwrappedDataKey>(['app-a', 'app-b'].map((id) => [id, { applicationId: id, version: 1, key: randomBytes(32) }]));
 
@@ -30,5 +31,53 @@ describe('sealed credential fields and config values', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('sealed field details', () => {
+  const dataKey: UnwrappedDataKey = { applicationId: 'app-a', version: 4, key: randomBytes(32) };
+  const owner: FieldOwner = { kind: 'credential', mappingId: 'm1' };
+  const outcome = (run: () => unknown) => {
+    try {
+      run();
+      return 'ok';
+    } catch (error) {
+      return `${(error as { code?: string }).code}: ${(error as Error).message}`;
+    }
+  };
+
+  it('seal every value given, each under its own ordinal, named by the data key version', () => {
+    const sealed = sealFields(dataKey, owner, new Map([[0, 'bob-ext'], [1, 'pässwörd'], [2, '']]));
+    expect(sealed.map((field) => field.ordinal)).toEqual([0, 1, 2]);
+    expect(sealed.map(fieldKeyVersion)).toEqual([4, 4, 4]);
+    expect(openFields(dataKey, owner, sealed)).toEqual(new Map([[0, 'bob-ext'], [1, 'pässwörd'], [2, '']]));
+    expect(openFields(dataKey, owner, [])).toEqual(new Map());
+  });
+
+  it('config identifiers are compared without case, mapping ids with', () => {
+    const config = sealFields(dataKey, { kind: 'config', identifier: '{ABC}' }, new Map([[0, 'v']]));
+    expect(openFields(dataKey, { kind: 'config', identifier: '{abc}' }, config).get(0)).toBe('v');
+    const credential = sealFields(dataKey, { kind: 'credential', mappingId: 'Mapping-1' }, new Map([[0, 'v']]));
+    expect(outcome(() => openFields(dataKey, { kind: 'credential', mappingId: 'mapping-1' }, credential))).toMatch(/^DECRYPTION_FAILED: /);
+    // A config entry and a credential mapping with the same name are different places.
+    const asConfig = sealFields(dataKey, { kind: 'config', identifier: 'x' }, new Map([[0, 'v']]));
+    expect(outcome(() => openFields(dataKey, { kind: 'credential', mappingId: 'x' }, asConfig))).toMatch(/^DECRYPTION_FAILED: /);
+  });
+
+  it('refuse a value sealed under another version of the data key before trying to open it', () => {
+    const [field] = sealFields({ ...dataKey, version: 5 }, owner, new Map([[1, 'x']]));
+    expect(outcome(() => openFields(dataKey, owner, [field!]))).toBe('DECRYPTION_FAILED: a stored value was sealed under another data key');
+  });
+
+  it.each([
+    ['garbage', Buffer.from('not an envelope at all, just bytes')],
+    ['an empty value', Buffer.alloc(0)],
+    ['an envelope of another kind of key', sealEnvelope(dataKey.key, 'msid-1', Buffer.from('x'), Buffer.alloc(0))],
+    ['a version that is not a number', sealEnvelope(dataKey.key, 'dk:four', Buffer.from('x'), Buffer.alloc(0))],
+    ['a version that is not whole', sealEnvelope(dataKey.key, 'dk:4.5', Buffer.from('x'), Buffer.alloc(0))],
+    ['a prefix in capitals', sealEnvelope(dataKey.key, 'DK:4', Buffer.from('x'), Buffer.alloc(0))],
+  ])('name no data key for %s: the one decryption error', (_what, ciphertext) => {
+    expect(outcome(() => fieldKeyVersion({ ordinal: 1, ciphertext }))).toBe('DECRYPTION_FAILED: a stored value names no data key');
+    expect(outcome(() => openFields(dataKey, owner, [{ ordinal: 1, ciphertext }]))).toMatch(/^DECRYPTION_FAILED: /);
   });
 });
