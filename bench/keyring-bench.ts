@@ -9,16 +9,7 @@
 import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import {
-  type Keyring,
-  createKeyFile,
-  disposeKeyring,
-  generateMasterSecret,
-  newKeyring,
-  rotateKeyring,
-  sealKeyring,
-  unsealKeyring,
-} from '../src/keys/index.js';
+import { type Keyring, createKeyFile, disposeKeyring, generateMasterSecret, newKeyring, rotateKeyring, sealKeyring, unsealKeyring } from '../src/keys/index.js';
 import { encodeKeyring } from '../src/keys/keyring.js';
 import { type Summary, summarize } from './stats.js';
 

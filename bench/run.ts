@@ -113,9 +113,7 @@ async function main(): Promise<void> {
         ]),
       ),
     );
-    console.log(
-      '   bytes: encoded keyring (the plaintext of both). GCM floor: node:crypto, fresh 12-byte nonce, no AAD, 16-byte tag.',
-    );
+    console.log('   bytes: encoded keyring (the plaintext of both). GCM floor: node:crypto, fresh 12-byte nonce, no AAD, 16-byte tag.');
     console.log('   ratio: (seal + unseal) / (GCM encrypt + GCM decrypt), medians.');
     console.log();
 

@@ -122,10 +122,7 @@ const us = (median: number, min: number) => `${median.toFixed(1)} [${min.toFixed
 export function formatVaultBench(result: VaultBenchResult): string {
   const lines: string[] = [];
   const { memoryKiB, iterations, parallelism } = result.rotation.kdf;
-  lines.push(
-    `3. SSO vault (temporary vaults wired as test/service/vault-harness.ts; BENCH_VAULT_SCALE ${result.scale}; ` +
-      `${result.seconds.toFixed(1)} s)`,
-  );
+  lines.push(`3. SSO vault (temporary vaults wired as test/service/vault-harness.ts; BENCH_VAULT_SCALE ${result.scale}; ` + `${result.seconds.toFixed(1)} s)`);
 
   // 3.1 --------------------------------------------------------------------------------
   const { sqlite, postgres } = result.lookup;
@@ -146,9 +143,7 @@ export function formatVaultBench(result: VaultBenchResult): string {
   ];
   const rows = [lookupRow('sqlite', sqlite)];
   if (!postgres.skipped) rows.push(lookupRow('postgres', postgres.result));
-  lines.push(
-    table(['store', 'service lookups/s', 'floor lookups/s', 'service µs', 'floor µs', 'ratio', `>= ${LOOKUP_TARGET_RATIO}x`], rows),
-  );
+  lines.push(table(['store', 'service lookups/s', 'floor lookups/s', 'service µs', 'floor µs', 'ratio', `>= ${LOOKUP_TARGET_RATIO}x`], rows));
   lines.push('   ratio: service lookups/s / floor lookups/s (medians).');
   lines.push(`   sqlite floor: better-sqlite3 on the same file, opened read-only: select ciphertext from credentials where mapping_id = ? and ordinal = 1`);
   if (postgres.skipped) {
@@ -181,12 +176,8 @@ export function formatVaultBench(result: VaultBenchResult): string {
       ],
     ),
   );
-  lines.push(
-    '   reference: better-sqlite3 inserting one row into the same file\'s redeemed_tickets (WAL, synchronous = FULL), one commit each:',
-  );
-  lines.push(
-    `   what a durable single-use record costs on this disk. redeem / reference = ${(t.redeemPerSecond / t.commitPerSecond).toFixed(2)}x.`,
-  );
+  lines.push("   reference: better-sqlite3 inserting one row into the same file's redeemed_tickets (WAL, synchronous = FULL), one commit each:");
+  lines.push(`   what a durable single-use record costs on this disk. redeem / reference = ${(t.redeemPerSecond / t.commitPerSecond).toFixed(2)}x.`);
   lines.push('');
 
   // 3.3 --------------------------------------------------------------------------------

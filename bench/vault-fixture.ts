@@ -11,14 +11,7 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { createEventEmitter } from '../src/events/index.js';
 import { type KdfParameters, type Keyring, keyFileSealSource, unsealKeyring } from '../src/keys/index.js';
-import {
-  type Principal,
-  type SealSource,
-  type SecretService,
-  type VaultService,
-  createSecretService,
-  createVaultService,
-} from '../src/service/index.js';
+import { type Principal, type SealSource, type SecretService, type VaultService, createSecretService, createVaultService } from '../src/service/index.js';
 import { type Store, openStore } from '../src/store/index.js';
 import type { ApplicationInput } from '../src/vault/index.js';
 import { DEFAULT_FLAGS } from '../src/vault/index.js';
@@ -29,9 +22,7 @@ export const ADMIN: Principal = { name: 'BENCH\\root', localAdministrator: true 
 /** Fast Argon2id for part 3 (the floor of KDF_BOUNDS), so rotation time is not all KDF. */
 export const FAST_KDF: Readonly<KdfParameters> = Object.freeze({ memoryKiB: 8192, iterations: 1, parallelism: 1 });
 
-export type VaultTarget =
-  | { kind: 'sqlite'; file: string }
-  | { kind: 'postgres'; url: string; schema: string };
+export type VaultTarget = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; schema: string };
 
 export interface BenchVault {
   target: VaultTarget;

@@ -44,10 +44,7 @@ export interface SeededLookupApp {
 export async function seedLookupApp(bench: BenchVault, userCount: number): Promise<SeededLookupApp> {
   const { vault, store } = bench;
   const started = performance.now();
-  await vault.applications.create(
-    benchApplication(LOOKUP_APP, { allowTickets: true, users: LOOKUP_USERS_GROUP, admins: LOOKUP_ADMINS_GROUP }),
-    ADMIN,
-  );
+  await vault.applications.create(benchApplication(LOOKUP_APP, { allowTickets: true, users: LOOKUP_USERS_GROUP, admins: LOOKUP_ADMINS_GROUP }), ADMIN);
   await vault.applications.setEnabled(LOOKUP_APP, true, ADMIN);
   const pending: Array<Omit<LookupUser, 'mappingId'>> = [];
   for (let i = 0; i < userCount; i++) {

@@ -57,7 +57,11 @@ export interface RotationBenchResult {
 
 const appName = (index: number) => `App${String(index).padStart(6, '0')}`;
 
-export async function runRotationBench(bench: BenchVault, plan: readonly RotationPlanStep[], options: { warmupRotations: number }): Promise<RotationBenchResult> {
+export async function runRotationBench(
+  bench: BenchVault,
+  plan: readonly RotationPlanStep[],
+  options: { warmupRotations: number },
+): Promise<RotationBenchResult> {
   const { store, secret, vault, target } = bench;
   if (target.kind !== 'sqlite') throw new Error('the rotation benchmark seeds mappings into a SQLite file');
   const file = join(target.file, '..', 'rotation.bak');

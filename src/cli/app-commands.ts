@@ -190,7 +190,10 @@ export function addAppCommands(program: Command, globals: () => GlobalOptions): 
     .command('update')
     .argument('[name]', 'application to change (omit with --file)')
     .description('change an application: description, contact, accounts, ticket lifetime; or every application of an XML file')
-    .option('--file <xml>', `bring each application of this file to its definition (as ssomanage -updateapps); ${xmlFileHelp.slice(xmlFileHelp.indexOf('"-"'))}`)
+    .option(
+      '--file <xml>',
+      `bring each application of this file to its definition (as ssomanage -updateapps); ${xmlFileHelp.slice(xmlFileHelp.indexOf('"-"'))}`,
+    )
     .option('--description <text>', 'new description')
     .option('--contact <text>', 'new contact, e.g. an e-mail address')
     .option('--users <accounts>', 'application users accounts, separated by ";" or "," (replaces the list)')
@@ -201,7 +204,8 @@ export function addAppCommands(program: Command, globals: () => GlobalOptions): 
       runVaultCommand(globals(), async (context) => {
         const changes = changesFromOptions(options);
         if (options.file !== undefined) {
-          if (name !== undefined || Object.keys(changes).length > 0) throw fail('INVALID_ARGUMENT', 'give either --file XML or NAME with the options to change, not both');
+          if (name !== undefined || Object.keys(changes).length > 0)
+            throw fail('INVALID_ARGUMENT', 'give either --file XML or NAME with the options to change, not both');
           return appActions.updateFromFile(context, options.file, options);
         }
         if (name === undefined) throw fail('INVALID_ARGUMENT', 'name the application to update (or give --file XML)');
@@ -211,11 +215,16 @@ export function addAppCommands(program: Command, globals: () => GlobalOptions): 
         return appActions.update(context, name, changes, options);
       }),
     );
-  for (const [verb, enabled] of [['enable', true], ['disable', false]] as const) {
+  for (const [verb, enabled] of [
+    ['enable', true],
+    ['disable', false],
+  ] as const) {
     app
       .command(verb)
       .argument('<name>', 'application name')
-      .description(enabled ? 'enable an application: lookups and tickets work again' : 'disable an application: lookups fail with APP_DISABLED until it is enabled')
+      .description(
+        enabled ? 'enable an application: lookups and tickets work again' : 'disable an application: lookups fail with APP_DISABLED until it is enabled',
+      )
       .option('--json', 'print the application as JSON')
       .action((name: string, options: JsonOption) => runVaultCommand(globals(), (context) => appActions.setEnabled(context, name, enabled, options)));
   }

@@ -82,7 +82,9 @@ export function addConfigCommands(program: Command, globals: () => GlobalOptions
     .command('get')
     .argument(...appArgument)
     .argument(...identifierArgument)
-    .description('print an entry as Label=value lines: administrators read it without its masked fields, --runtime reads all; masked values print only with --show-secrets')
+    .description(
+      'print an entry as Label=value lines: administrators read it without its masked fields, --runtime reads all; masked values print only with --show-secrets',
+    )
     .option('--runtime', "run-time read, as the application's users do: every field, masked ones included")
     .option('--show-secrets', 'print masked fields (otherwise a # comment names them, and --json leaves them out)')
     .option('--json', 'print the fields as a JSON object')
@@ -95,5 +97,7 @@ export function addConfigCommands(program: Command, globals: () => GlobalOptions
     .argument(...identifierArgument)
     .description('delete an entry (application administrators)')
     .option('--json', 'print {"deleted": {...}} as JSON')
-    .action((app: string, identifier: string, options: JsonOption) => runVaultCommand(globals(), (context) => configActions.delete(context, app, identifier, options)));
+    .action((app: string, identifier: string, options: JsonOption) =>
+      runVaultCommand(globals(), (context) => configActions.delete(context, app, identifier, options)),
+    );
 }

@@ -5,14 +5,7 @@ import type { TesseraConfig } from '../config/index.js';
 import { createEventEmitter } from '../events/index.js';
 import { openOwnFile } from '../files/index.js';
 import { keyFileSealSource } from '../keys/index.js';
-import {
-  type EventSink,
-  createSecretService,
-  createVaultService,
-  type Principal,
-  type SecretService,
-  type VaultService,
-} from '../service/index.js';
+import { type EventSink, createSecretService, createVaultService, type Principal, type SecretService, type VaultService } from '../service/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { LOG_FILE_ROLE, prepareHome } from './home.js';
 import { type ActAs, cliPrincipal } from './principal.js';

@@ -69,5 +69,7 @@ export function addCredentialCommands(program: Command, globals: () => GlobalOpt
     .option('--from-file <file>', credentialSourceHelp.fromFile)
     .option('--stdin', credentialSourceHelp.stdin)
     .option('--json', 'print {"application", "account", "fields"} as JSON (never the values)')
-    .action((app: string, account: string, options: SetOptions) => runVaultCommand(globals(), (context) => credentialActions.set(context, app, account, options)));
+    .action((app: string, account: string, options: SetOptions) =>
+      runVaultCommand(globals(), (context) => credentialActions.set(context, app, account, options)),
+    );
 }

@@ -69,7 +69,10 @@ export async function readStream(stream: NodeJS.ReadableStream, maxBytes = LINE_
 
 function tooLarge(source: string, maxBytes: number, size?: number) {
   const has = size === undefined ? `holds more than ${maxBytes} bytes` : `has ${size} bytes`;
-  return fail('INPUT_TOO_LARGE', `${source} ${has}, and Tessera reads at most ${maxBytes} bytes (${formatBytes(maxBytes)}) from it: split the input into smaller files`);
+  return fail(
+    'INPUT_TOO_LARGE',
+    `${source} ${has}, and Tessera reads at most ${maxBytes} bytes (${formatBytes(maxBytes)}) from it: split the input into smaller files`,
+  );
 }
 
 const formatBytes = (bytes: number): string => (bytes >= 1024 * 1024 ? `${bytes / (1024 * 1024)} MiB` : `${bytes / 1024} KiB`);

@@ -135,7 +135,9 @@ export function addMappingCommands(program: Command, globals: () => GlobalOption
       .option('--json', 'print the result as JSON')
       .action((app: string, account: string, options: JsonOption) =>
         runVaultCommand(globals(), (context) =>
-          verb === 'delete' ? mappingActions.delete(context, app, account, options) : mappingActions.setEnabled(context, app, account, verb === 'enable', options),
+          verb === 'delete'
+            ? mappingActions.delete(context, app, account, options)
+            : mappingActions.setEnabled(context, app, account, verb === 'enable', options),
         ),
       );
   }

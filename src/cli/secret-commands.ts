@@ -25,9 +25,7 @@ export const secretActions = {
   async generate(context: CliContext, file: string, options: WriteOptions): Promise<void> {
     const result = await context.secrets.generate(writeTarget(context, file, options), context.principal);
     if (options.json) return printJson(result);
-    process.stdout.write(
-      `Generated master secret ${result.currentMsid} (previous: ${result.previousMsid}); backup written to ${result.file} and verified.\n`,
-    );
+    process.stdout.write(`Generated master secret ${result.currentMsid} (previous: ${result.previousMsid}); backup written to ${result.file} and verified.\n`);
   },
 
   async restore(context: CliContext, file: string, options: WriteOptions): Promise<void> {
@@ -37,8 +35,7 @@ export const secretActions = {
     );
     if (options.json) return printJson(result);
     process.stdout.write(
-      shown`Restored master secret ${result.currentMsid} into vault ${result.vaultId}` +
-        `${result.createdVault ? ' (new vault created)' : ''}.\n`,
+      shown`Restored master secret ${result.currentMsid} into vault ${result.vaultId}` + `${result.createdVault ? ' (new vault created)' : ''}.\n`,
     );
     if (result.newSealKey) {
       process.stdout.write(`A new seal key was created at ${context.config.sealKeyFile}: copy it to every other node of this vault.\n`);
@@ -48,10 +45,7 @@ export const secretActions = {
   },
 
   async verify(context: CliContext, file: string, options: WriteOptions): Promise<void> {
-    const result = await context.secrets.verify(
-      { file: absolutePath(file), password: (info) => askForExisting(context, info, options) },
-      context.principal,
-    );
+    const result = await context.secrets.verify({ file: absolutePath(file), password: (info) => askForExisting(context, info, options) }, context.principal);
     if (options.json) return printJson(result);
     process.stdout.write(
       shown`${result.file} is a good backup of vault ${result.vaultId}: it decrypts and holds ${result.msids.join(', ')}` +
@@ -142,7 +136,7 @@ export function addSecretCommands(program: Command, globals: () => GlobalOptions
   secret
     .command('verify')
     .argument('<file>', 'backup file to check')
-    .description('prove a backup decrypts and holds this vault\'s secrets, without changing the vault')
+    .description("prove a backup decrypts and holds this vault's secrets, without changing the vault")
     .option('--password-file <file>', passwordHelp)
     .option('--json', 'print the result as JSON')
     .action((file: string, options: WriteOptions) => runCommand(globals(), (context) => secretActions.verify(context, file, options)));

@@ -111,6 +111,11 @@ await runVaultBin(process.argv.slice(2), {
     displaydb: (context, request) => globalActions.show(context, json(request)),
     updatedb: (context, request) => globalActions.updateFromFile(context, first(request), json(request)),
     tickets: (context, request) =>
-      globalActions.tickets(context, parseSwitchValue('-tickets <allow>', first(request)), parseSwitchValue('-tickets <validate>', second(request)), json(request)),
+      globalActions.tickets(
+        context,
+        parseSwitchValue('-tickets <allow>', first(request)),
+        parseSwitchValue('-tickets <validate>', second(request)),
+        json(request),
+      ),
   },
 });

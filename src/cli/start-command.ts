@@ -21,7 +21,11 @@ export function addStartCommand(program: Command, globals: () => GlobalOptions):
 
 async function runNode(context: CliContext): Promise<void> {
   const { secrets, events, config } = context;
-  await events.emit(10501, { 'Computer Name': config.computerName, 'SQL Server Name': context.store.location, 'SSO Database Name': describeDatabase(config.database) });
+  await events.emit(10501, {
+    'Computer Name': config.computerName,
+    'SQL Server Name': context.store.location,
+    'SSO Database Name': describeDatabase(config.database),
+  });
   if (!(await context.store.getVault())) {
     const created = await secrets.init(context.principal);
     process.stdout.write(`Created a new vault ${created.vaultId} in ${created.store}; seal key: ${config.sealKeyFile}\n`);
@@ -40,7 +44,7 @@ async function runNode(context: CliContext): Promise<void> {
       '\n' +
         '  ****************************************************************************\n' +
         `  * The master secret ${status.currentMsid} has NO BACKUP.\n` +
-        '  * If this machine\'s seal key or database is lost, every credential is lost.\n' +
+        "  * If this machine's seal key or database is lost, every credential is lost.\n" +
         '  * Back it up now:   tessera secret backup /a/safe/place/tessera-secret.bak\n' +
         '  ****************************************************************************\n\n',
     );

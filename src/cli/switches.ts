@@ -43,10 +43,10 @@ const bare = (arg: string) => arg.replace(/^(--|-|\/)/, '').toLowerCase();
 export function parseSwitches<S extends string, O extends string>(args: readonly string[], grammar: SwitchGrammar<S, O>): ParsedSwitches<S, O> {
   const parsed: ParsedSwitches<S, O> = { options: {}, flags: {}, help: false };
   const usageError = (message: string) => fail('INVALID_ARGUMENT', `${message}\n\n${grammar.usage}`);
-  const optionNamed = (name: string): O | undefined =>
-    (Object.keys(grammar.options) as O[]).find((key) => grammar.options[key].names.includes(name));
+  const optionNamed = (name: string): O | undefined => (Object.keys(grammar.options) as O[]).find((key) => grammar.options[key].names.includes(name));
   const isSwitch = (name: string): name is S => Object.hasOwn(grammar.switches, name);
-  const known = (arg: string) => arg.startsWith('-') || (arg.startsWith('/') && (isSwitch(bare(arg)) || optionNamed(bare(arg)) !== undefined || HELP.has(bare(arg))));
+  const known = (arg: string) =>
+    arg.startsWith('-') || (arg.startsWith('/') && (isSwitch(bare(arg)) || optionNamed(bare(arg)) !== undefined || HELP.has(bare(arg))));
 
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;

@@ -22,7 +22,8 @@ export const ticketActions = {
 
   /** Redeems a ticket (read from a file or standard input: it is a bearer credential) for its owner's credentials. */
   async redeem(context: CliContext, app: string, options: RedeemOptions): Promise<void> {
-    if ((options.ticketFile === undefined) === !options.stdin) throw fail('INVALID_ARGUMENT', 'give the ticket with --ticket-file FILE or --stdin (one of them)');
+    if ((options.ticketFile === undefined) === !options.stdin)
+      throw fail('INVALID_ARGUMENT', 'give the ticket with --ticket-file FILE or --stdin (one of them)');
     const ticket = (await readText(options.stdin ? '-' : options.ticketFile!, context.config.osUser)).trim();
     const credentials = await context.vault.tickets.redeem(app, ticket, context.principal, options.sender === undefined ? {} : { sender: options.sender });
     await printCredentials(context, credentials, options);
@@ -35,7 +36,7 @@ export function addTicketCommands(program: Command, globals: () => GlobalOptions
   ticket
     .command('issue')
     .description('issue a ticket for yourself (tickets must be allowed: ssomanage -tickets yes no)')
-    .option('--app <app>', "for this application: it must allow tickets, and its ticket lifetime applies")
+    .option('--app <app>', 'for this application: it must allow tickets, and its ticket lifetime applies')
     .option('--json', 'print {"ticket", "expiresAt"} as JSON')
     .action((options: { app?: string; json?: boolean }) => runVaultCommand(globals(), (context) => ticketActions.issue(context, options)));
   ticket

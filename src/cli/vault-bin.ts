@@ -50,7 +50,10 @@ export async function runVaultBin<S extends string>(argv: readonly string[], bin
     parsed = parseSwitches(argv, { switches: bin.switches, options: VAULT_BIN_OPTIONS, usage: bin.usage });
     const { command } = parsed;
     if (command && (parsed.options.fromFile !== undefined || parsed.flags.stdin) && !bin.readsValues.includes(command.name)) {
-      throw fail('INVALID_ARGUMENT', `--from-file and --stdin go with ${bin.readsValues.map((name) => `-${name}`).join(', ')}, not ${command.spelt}\n\n${bin.usage}`);
+      throw fail(
+        'INVALID_ARGUMENT',
+        `--from-file and --stdin go with ${bin.readsValues.map((name) => `-${name}`).join(', ')}, not ${command.spelt}\n\n${bin.usage}`,
+      );
     }
   } catch (error) {
     process.exitCode = reportFailure(error);

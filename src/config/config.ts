@@ -25,7 +25,7 @@ export const DEFAULT_HOME = join(homedir(), '.tessera');
 export const ENVIRONMENT = {
   TESSERA_HOME: 'Directory of the embedded default (database, seal key, log). Default ~/.tessera.',
   TESSERA_DATABASE_URL: 'postgres://user@host:port/db selects PostgreSQL; unset means the SQLite file <home>/tessera.db.',
-  TESSERA_DATABASE_SCHEMA: 'PostgreSQL schema to use (created if missing). Default: the server\'s search_path.',
+  TESSERA_DATABASE_SCHEMA: "PostgreSQL schema to use (created if missing). Default: the server's search_path.",
   TESSERA_SEAL_KEY_FILE: 'Seal key file. Default <home>/seal.key.',
   TESSERA_LOG_FILE: 'JSON log file, or "-" for standard error. Default <home>/tessera.log.',
   TESSERA_BACKUP_KDF: 'Argon2id parameters for new backups, e.g. "memoryKiB=262144,iterations=4,parallelism=4".',

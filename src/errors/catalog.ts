@@ -47,7 +47,7 @@ export const errorCatalog = {
 
   // Restoring.
   FOREIGN_VAULT: { status: 409, event: 10815, summary: 'The backup belongs to another vault.' },
-  STALE_BACKUP: { status: 409, event: 10815, summary: 'The backup lacks the vault\'s current master secret.' },
+  STALE_BACKUP: { status: 409, event: 10815, summary: "The backup lacks the vault's current master secret." },
   SECRET_MISMATCH: { status: 409, event: 10815, summary: 'The backup holds a different secret under an MSID the vault knows.' },
 
   // The vault and its seal.
@@ -60,7 +60,10 @@ export const errorCatalog = {
   SEAL_MISMATCH: { status: 500, event: 10521, summary: 'The seal key does not open the keyring stored in the database.' },
   DECRYPTION_FAILED: { status: 500, summary: 'Encrypted data could not be decrypted (wrong key, damaged, or moved).' },
   SEAL_KEY_STRAY: { status: 409, summary: 'tessera init found a seal key but no vault, and does not adopt a key it did not create.' },
-  UNSAFE_FILE: { status: 500, summary: 'A file or directory of Tessera\'s belongs to another user, others may write it, or it is a link: someone else could plant or swap it.' },
+  UNSAFE_FILE: {
+    status: 500,
+    summary: "A file or directory of Tessera's belongs to another user, others may write it, or it is a link: someone else could plant or swap it.",
+  },
 
   // The database.
   STORE_CONFIG: { status: 500, summary: 'The database settings do not work (unknown kind, no usable PostgreSQL schema).' },
@@ -103,7 +106,11 @@ export const errorCatalog = {
   INVALID_ARGUMENT: { status: 400, summary: 'A command-line argument or setting is not valid.' },
   XML_INVALID: { status: 400, summary: 'An ENTSSO XML file (applications, mappings, global info) is not well-formed or breaks a rule of the format.' },
   INTERNAL: { status: 500, summary: 'An unexpected failure; the log has the details.' },
-  TEXT_INVALID: { status: 400, summary: 'A name, identifier, label or text holds a control, bidirectional or invisible formatting character, is not valid Unicode, or (names) is not in NFC.' },
+  TEXT_INVALID: {
+    status: 400,
+    summary:
+      'A name, identifier, label or text holds a control, bidirectional or invisible formatting character, is not valid Unicode, or (names) is not in NFC.',
+  },
   INPUT_TOO_LARGE: { status: 413, summary: 'An input file or standard input is larger than its documented maximum.' },
 } as const satisfies Record<string, ErrorEntry>;
 

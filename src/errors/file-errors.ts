@@ -137,4 +137,3 @@ function describeOwner(path: string): string {
     return '';
   }
 }
-

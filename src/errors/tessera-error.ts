@@ -13,11 +13,7 @@ export class TesseraError extends Error {
   readonly status: number;
   readonly eventId: number | undefined;
 
-  constructor(
-    code: string,
-    message: string,
-    options: { status?: number; eventId?: number; cause?: unknown } = {},
-  ) {
+  constructor(code: string, message: string, options: { status?: number; eventId?: number; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.status = options.status ?? 500;

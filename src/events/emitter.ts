@@ -27,10 +27,7 @@ export interface EventEmitter {
   emit<Id extends EventId>(id: Id, params: EventParams<Id>, message?: string): Promise<StoredEvent>;
 }
 
-const LOG_LEVEL = { info: 'info', warning: 'warn', error: 'error' } as const satisfies Record<
-  Severity,
-  keyof EventLogger
->;
+const LOG_LEVEL = { info: 'info', warning: 'warn', error: 'error' } as const satisfies Record<Severity, keyof EventLogger>;
 
 /** True when `n` is the id of an event in the catalog. */
 export function isEventId(n: number): n is EventId {
@@ -46,11 +43,7 @@ export function createEventEmitter(deps: EventEmitterDeps): EventEmitter {
   const { sink, logger } = deps;
   const { now } = deps;
 
-  async function emit<Id extends EventId>(
-    id: Id,
-    params: EventParams<Id>,
-    message?: string,
-  ): Promise<StoredEvent> {
+  async function emit<Id extends EventId>(id: Id, params: EventParams<Id>, message?: string): Promise<StoredEvent> {
     // The compiler already holds callers to the catalog; these checks catch casts and plain JS.
     if (!isEventId(id)) throw new TypeError(`emit: ${String(id)} is not an event id in the catalog`);
     const entry: CatalogEntry = catalog[id];
@@ -85,10 +78,7 @@ export function createEventEmitter(deps: EventEmitterDeps): EventEmitter {
 }
 
 /** The event's parameters keyed by the catalog's names, in the catalog's (%1, %2, ...) order. */
-function orderedParams(
-  entry: CatalogEntry,
-  given: Readonly<Record<string, unknown>> | null | undefined,
-): Record<string, string> {
+function orderedParams(entry: CatalogEntry, given: Readonly<Record<string, unknown>> | null | undefined): Record<string, string> {
   if (typeof given !== 'object' || given === null) {
     throw new TypeError(`emit ${entry.id}: params must be an object`);
   }
@@ -111,10 +101,7 @@ function orderedParams(
  * The message stored and logged for an event: `message` when given and not empty, else the
  * entry's summary, else its symbol, else a plain "ENTSSO event <id>".
  */
-export function eventMessage(
-  entry: { readonly id: number; readonly symbol: string | null; readonly summary: string },
-  message: string | undefined,
-): string {
+export function eventMessage(entry: { readonly id: number; readonly symbol: string | null; readonly summary: string }, message: string | undefined): string {
   if (message !== undefined && message !== '') return message;
   if (entry.summary !== '') return entry.summary;
   return entry.symbol ?? `ENTSSO event ${entry.id}`;

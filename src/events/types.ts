@@ -19,6 +19,4 @@ export type EventParamName<Id extends EventId> = Catalog[Id]['params'][number];
  * The parameters `emit(id, params)` takes: exactly the catalog's names for `Id` as keys, each a
  * string. An event without parameters takes `{}` and nothing else.
  */
-export type EventParams<Id extends EventId> = [EventParamName<Id>] extends [never]
-  ? Record<string, never>
-  : { [Name in EventParamName<Id>]: string };
+export type EventParams<Id extends EventId> = [EventParamName<Id>] extends [never] ? Record<string, never> : { [Name in EventParamName<Id>]: string };

@@ -81,8 +81,7 @@ export function fileOfAnother(f: Found): TesseraError {
 export function fileWritableByOthers(f: Found): TesseraError {
   return fail(
     'UNSAFE_FILE',
-    `${f.role} ${f.path} is ${found(f)}: group or others may write it, so they could have changed it. ` +
-      `Check it, then run: chmod 600 ${f.path}`,
+    `${f.role} ${f.path} is ${found(f)}: group or others may write it, so they could have changed it. ` + `Check it, then run: chmod 600 ${f.path}`,
   );
 }
 
@@ -90,7 +89,7 @@ export function fileIsLink(f: Found, target: string): TesseraError {
   return fail(
     'UNSAFE_FILE',
     `${f.role} ${f.path} is a symbolic link to ${target} ${found(f)}: Tessera never opens its files through a link, ` +
-      'which could send its reads and writes to another user\'s file or a system file; nothing was read or written through it. ' +
+      "which could send its reads and writes to another user's file or a system file; nothing was read or written through it. " +
       `Remove the link (rm ${f.path}) and put the file itself there`,
   );
 }
@@ -106,8 +105,7 @@ export function fileHasOtherNames(f: Found): TesseraError {
 export function notARegularFile(f: Found): TesseraError {
   return fail(
     'UNSAFE_FILE',
-    `${f.role} ${f.path} is ${kindOf(f.stat)} ${found(f)}, not a regular file: move it away (mv ${f.path} ${f.path}.away) ` +
-      'and let Tessera create the file',
+    `${f.role} ${f.path} is ${kindOf(f.stat)} ${found(f)}, not a regular file: move it away (mv ${f.path} ${f.path}.away) ` + 'and let Tessera create the file',
   );
 }
 

@@ -6,14 +6,7 @@
 import { lstatSync, mkdirSync, readlinkSync, type Stats } from 'node:fs';
 import { systemError } from './system-error.js';
 import { runningUid } from './identity.js';
-import {
-  type Found,
-  directoryOfAnother,
-  directoryWritableByOthers,
-  linkOfAnother,
-  parentOfAnother,
-  parentWritableByOthers,
-} from './refusals.js';
+import { type Found, directoryOfAnother, directoryWritableByOthers, linkOfAnother, parentOfAnother, parentWritableByOthers } from './refusals.js';
 
 export interface TrustOptions {
   /** What the directory is for, in messages: "Tessera's home", "the database's directory". */

@@ -81,10 +81,7 @@ export function openEnvelope(key: Buffer, envelope: Buffer, aad: Buffer): Buffer
 }
 
 export function decryptionFailed(): TesseraError {
-  return fail(
-    'DECRYPTION_FAILED',
-    'the data could not be decrypted: it was sealed under another key, damaged, or moved from where it was stored',
-  );
+  return fail('DECRYPTION_FAILED', 'the data could not be decrypted: it was sealed under another key, damaged, or moved from where it was stored');
 }
 
 function assertKey(key: Buffer): void {

@@ -150,10 +150,7 @@ export interface ParsedBackup {
 /** Reads and checks everything that needs no password; `file` only names it in messages. */
 export function parseBackup(bytes: Buffer, file: string): ParsedBackup {
   if (!bytes.subarray(0, BACKUP_MAGIC.length).equals(BACKUP_MAGIC)) {
-    throw fail(
-      'BACKUP_NOT_A_BACKUP',
-      `${file} is not a Tessera master secret backup (it does not start with "TSRBAK"): check that you chose the right file`,
-    );
+    throw fail('BACKUP_NOT_A_BACKUP', `${file} is not a Tessera master secret backup (it does not start with "TSRBAK"): check that you chose the right file`);
   }
   if (bytes.length < PREFIX_BYTES) throw truncated(file, bytes.length, PREFIX_BYTES);
   const version = bytes.readUInt16BE(8);
@@ -304,8 +301,5 @@ function truncated(file: string, actual: number, expected: number) {
 }
 
 function damaged(file: string, why: string) {
-  return fail(
-    'BACKUP_DAMAGED',
-    `${file} is damaged: ${why}, so it was changed after it was written. Use another copy of the backup`,
-  );
+  return fail('BACKUP_DAMAGED', `${file} is damaged: ${why}, so it was changed after it was written. Use another copy of the backup`);
 }

@@ -43,7 +43,10 @@ export function openKeyFile(path: string): Seal {
   let fd: number;
   let mode: number;
   try {
-    ({ fd, stat: { mode } } = openOwnFile(path, { role: SEAL_KEY_ROLE, access: 'read', create: 'never', checkDirectory: true }));
+    ({
+      fd,
+      stat: { mode },
+    } = openOwnFile(path, { role: SEAL_KEY_ROLE, access: 'read', create: 'never', checkDirectory: true }));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       throw fail(
@@ -69,7 +72,7 @@ export function openKeyFile(path: string): Seal {
       throw fail(
         'SEAL_KEY_INVALID',
         `${path} is not a Tessera seal key (expected ${FILE_BYTES} bytes starting with ${MAGIC.toString('ascii')}): ` +
-          'put the vault\'s seal.key back, or restore the master secret from a backup',
+          "put the vault's seal.key back, or restore the master secret from a backup",
       );
     }
     const key = Buffer.alloc(KEY_BYTES);

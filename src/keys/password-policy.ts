@@ -10,10 +10,27 @@ export const PASSWORD_MAX_LENGTH = 256;
 export const REMINDER_MAX_LENGTH = 512;
 
 const COMMON = new Set([
-  'password1234', 'password12345', 'password123456', 'passwordpassword',
-  'qwertyuiop12', 'qwertyuiop123', 'iloveyou1234', 'administrator', 'administrator1', 'changemenow1',
-  'letmein12345', 'welcome12345', 'correcthorsebatterystaple', 'trustno1trustno1', 'masterpassword',
-  'mastersecret', 'mastersecret1', 'enterprisesso', 'biztalkserver', 'p@ssw0rd1234', 'passw0rd1234',
+  'password1234',
+  'password12345',
+  'password123456',
+  'passwordpassword',
+  'qwertyuiop12',
+  'qwertyuiop123',
+  'iloveyou1234',
+  'administrator',
+  'administrator1',
+  'changemenow1',
+  'letmein12345',
+  'welcome12345',
+  'correcthorsebatterystaple',
+  'trustno1trustno1',
+  'masterpassword',
+  'mastersecret',
+  'mastersecret1',
+  'enterprisesso',
+  'biztalkserver',
+  'p@ssw0rd1234',
+  'passw0rd1234',
 ]);
 
 // The digit row wraps around ("…78901234…"): any run of 12 digits, the shortest password, wraps.
@@ -28,8 +45,7 @@ export function checkBackupPassword(password: string, reminder: string | null): 
   if (problem) {
     throw fail(
       'PASSWORD_POLICY',
-      `the password ${problem}: use at least ${PASSWORD_MIN_LENGTH} characters that are hard to guess, ` +
-        'for example four or five random words',
+      `the password ${problem}: use at least ${PASSWORD_MIN_LENGTH} characters that are hard to guess, ` + 'for example four or five random words',
     );
   }
   if (reminder !== null) checkReminder(reminder, password);

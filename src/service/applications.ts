@@ -1,14 +1,6 @@
 import { fail } from '../errors/index.js';
 import type { ApplicationFlags, ApplicationRecord } from '../store/vault-types.js';
-import {
-  type ApplicationInput,
-  IMMUTABLE_FLAGS,
-  checkAccount,
-  checkNewApplication,
-  checkText,
-  checkTicketTimeout,
-  newDataKey,
-} from '../vault/index.js';
+import { type ApplicationInput, IMMUTABLE_FLAGS, checkAccount, checkNewApplication, checkText, checkTicketTimeout, newDataKey } from '../vault/index.js';
 import { authorize, hasRole } from './authorize.js';
 import type { Principal } from './deps.js';
 import { type VaultContext, newId } from './vault-context.js';
@@ -85,14 +77,25 @@ export function applicationOperations(context: VaultContext) {
     },
 
     async setEnabled(name: string, enabled: boolean, principal: Principal): Promise<ApplicationRecord> {
-      return context.audited({ function: enabled ? 'EnableApplication' : 'DisableApplication', principal, application: name, change: false }, async (trackingId) => {
-        const { app } = await context.application(principal, name, 'appAdmin', enabled ? 'enable the application' : 'disable the application');
-        const updated = await store.updateApplication(app.id, app.version, { flags: { ...app.flags, enableApp: enabled }, updatedAt: context.now().toISOString() });
-        const params = { 'Tracking ID': trackingId, 'Client Computer': context.deps.computerName, 'Client User': principal.name, 'Application Name': app.name };
-        if (enabled) await context.deps.events.emit(10580, params, `${principal.name} enabled affiliate application ${app.name}.`);
-        else await context.deps.events.emit(10581, params, `${principal.name} disabled affiliate application ${app.name}.`);
-        return updated;
-      });
+      return context.audited(
+        { function: enabled ? 'EnableApplication' : 'DisableApplication', principal, application: name, change: false },
+        async (trackingId) => {
+          const { app } = await context.application(principal, name, 'appAdmin', enabled ? 'enable the application' : 'disable the application');
+          const updated = await store.updateApplication(app.id, app.version, {
+            flags: { ...app.flags, enableApp: enabled },
+            updatedAt: context.now().toISOString(),
+          });
+          const params = {
+            'Tracking ID': trackingId,
+            'Client Computer': context.deps.computerName,
+            'Client User': principal.name,
+            'Application Name': app.name,
+          };
+          if (enabled) await context.deps.events.emit(10580, params, `${principal.name} enabled affiliate application ${app.name}.`);
+          else await context.deps.events.emit(10581, params, `${principal.name} disabled affiliate application ${app.name}.`);
+          return updated;
+        },
+      );
     },
 
     async delete(name: string, principal: Principal): Promise<void> {
@@ -106,4 +109,3 @@ export function applicationOperations(context: VaultContext) {
     },
   };
 }
-

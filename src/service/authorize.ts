@@ -50,7 +50,14 @@ export function noSuchApplication(name: string) {
 }
 
 /** Returns the application if the caller holds `role` on it; NO_APP if it may not even see it. */
-export function authorizeApp(principal: Principal, global: GlobalInfo, app: ApplicationRecord | undefined, name: string, role: Role, action: string): ApplicationRecord {
+export function authorizeApp(
+  principal: Principal,
+  global: GlobalInfo,
+  app: ApplicationRecord | undefined,
+  name: string,
+  role: Role,
+  action: string,
+): ApplicationRecord {
   if (!app || !hasRole(principal, global, 'appUser', app)) throw noSuchApplication(name);
   if (!hasRole(principal, global, role, app)) throw denied(principal, role, action, app.name);
   return app;

@@ -34,7 +34,8 @@ export function configOperations(context: VaultContext) {
         // Labels compare as names do (vault/account-name.ts).
         const byLabel = new Map(app.fields.map((field) => [nameKey(field.label), field]));
         const unknown = Object.keys(values).filter((label) => !byLabel.has(nameKey(label)));
-        if (unknown.length > 0) throw fail('FIELD_COUNT', `${app.name} has no field ${unknown.join(', ')}; its fields are ${app.fields.map((f) => f.label).join(', ')}`);
+        if (unknown.length > 0)
+          throw fail('FIELD_COUNT', `${app.name} has no field ${unknown.join(', ')}; its fields are ${app.fields.map((f) => f.label).join(', ')}`);
         const existing = await store.getConfig(app.id, identifier);
         if (!existing && Object.keys(values).length !== app.fields.length) {
           const missing = app.fields.filter((field) => !Object.keys(values).some((label) => nameKey(label) === nameKey(field.label)));

@@ -25,7 +25,10 @@ export interface SealSource {
 export type EventSink = Pick<ReturnType<typeof createEventEmitter>, 'emit'>;
 
 export interface SecretServiceDeps {
-  store: Pick<Store, 'location' | 'getGlobalInfo' | 'getVault' | 'createVault' | 'updateKeyring' | 'rotateKeyring' | 'recordBackup' | 'listBackups' | 'listEvents'>;
+  store: Pick<
+    Store,
+    'location' | 'getGlobalInfo' | 'getVault' | 'createVault' | 'updateKeyring' | 'rotateKeyring' | 'recordBackup' | 'listBackups' | 'listEvents'
+  >;
   events: EventSink;
   seal: SealSource;
   /** Argon2id parameters for new backup files. */

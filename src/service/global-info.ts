@@ -24,7 +24,11 @@ export function globalInfoOperations(context: VaultContext) {
         const who = { 'Tracking ID': trackingId, 'Client Computer': context.deps.computerName, 'Client User': principal.name };
         const { emit } = context.deps.events;
         if (patch.ssoAdminAccounts && patch.ssoAdminAccounts.join() !== before.ssoAdminAccounts.join()) {
-          await emit(10576, { 'New SSO Administrators': after.ssoAdminAccounts.join(';'), 'Old SSO Administrators': before.ssoAdminAccounts.join(';'), ...who });
+          await emit(10576, {
+            'New SSO Administrators': after.ssoAdminAccounts.join(';'),
+            'Old SSO Administrators': before.ssoAdminAccounts.join(';'),
+            ...who,
+          });
         }
         if (patch.affiliateAdminAccounts && patch.affiliateAdminAccounts.join() !== before.affiliateAdminAccounts.join()) {
           await emit(10577, {
@@ -35,7 +39,13 @@ export function globalInfoOperations(context: VaultContext) {
         }
         if (after.ticketsAllowed !== before.ticketsAllowed) await emit(after.ticketsAllowed ? 10606 : 10607, who);
         if (after.secretServer !== before.secretServer) {
-          await emit(10575, { 'New Secret Server': after.secretServer, 'Old Secret Server': before.secretServer, 'Tracking ID': trackingId, 'Client Computer': context.deps.computerName, 'Client User': principal.name });
+          await emit(10575, {
+            'New Secret Server': after.secretServer,
+            'Old Secret Server': before.secretServer,
+            'Tracking ID': trackingId,
+            'Client Computer': context.deps.computerName,
+            'Client User': principal.name,
+          });
         }
         return after;
       });

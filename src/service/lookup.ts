@@ -51,9 +51,13 @@ export function lookupOperations(context: VaultContext) {
         const found = await store.lookupCredentials(appName, candidates);
         const app = found?.application;
         const role = other ? 'appAdmin' : 'appUser';
-        if (!app || other || !isAppUser(principal, app)) authorizeApp(principal, await context.global(), app, appName, role, 'look up the credentials of other accounts');
+        if (!app || other || !isAppUser(principal, app))
+          authorizeApp(principal, await context.global(), app, appName, role, 'look up the credentials of other accounts');
         if (app!.type === 'configStore' || app!.type === 'hostGroup') {
-          throw fail('APP_INVALID', `${app!.name} is a ${app!.type} application: ${app!.type === 'hostGroup' ? 'look it up by external user (host-initiated)' : 'read its config entries instead'}`);
+          throw fail(
+            'APP_INVALID',
+            `${app!.name} is a ${app!.type} application: ${app!.type === 'hostGroup' ? 'look it up by external user (host-initiated)' : 'read its config entries instead'}`,
+          );
         }
         const mapping = pickMapping(app!, found!.mappings, other ? options.account! : principal.name, principal, other);
         return credentialsOf(app!, mapping, other ? options.account! : principal.name, mapping?.fields);
@@ -87,7 +91,13 @@ export function lookupOperations(context: VaultContext) {
  * Which of the found mappings answers: an administrator's lookup of `account`, the caller's own,
  * or for a group application the first of its listed groups that the caller is in and is mapped.
  */
-function pickMapping<M extends MappingRecord>(app: ApplicationRecord, found: readonly M[], account: string, principal: Principal, other: boolean): M | undefined {
+function pickMapping<M extends MappingRecord>(
+  app: ApplicationRecord,
+  found: readonly M[],
+  account: string,
+  principal: Principal,
+  other: boolean,
+): M | undefined {
   const of = (name: string) => found.find((mapping) => sameAccount(mapping.account, name));
   if (other || app.type !== 'group') return of(account);
   for (const group of app.userAccounts) {

@@ -40,7 +40,8 @@ export function mappingOperations(context: VaultContext) {
 
   async function existing(app: ApplicationRecord, account: string): Promise<MappingRecord> {
     const mapping = await store.getMapping(app.id, account);
-    if (!mapping) throw fail('NO_MAPPING', `${account} has no mapping for ${app.name}: create one with tessera mapping create ${app.name} ${account} EXTERNAL_USER`);
+    if (!mapping)
+      throw fail('NO_MAPPING', `${account} has no mapping for ${app.name}: create one with tessera mapping create ${app.name} ${account} EXTERNAL_USER`);
     return mapping;
   }
 
@@ -51,12 +52,20 @@ export function mappingOperations(context: VaultContext) {
         if (app.type === 'configStore') throw fail('APP_INVALID', `${app.name} is a config store application: it has config entries, not mappings`);
         checkAccount(account);
         if (app.type === 'group' && !app.userAccounts.some((group) => sameAccount(group, account))) {
-          throw fail('ACCOUNT_INVALID', `group application ${app.name} maps its application users groups (${app.userAccounts.join(', ')}), and ${account} is not one of them`);
+          throw fail(
+            'ACCOUNT_INVALID',
+            `group application ${app.name} maps its application users groups (${app.userAccounts.join(', ')}), and ${account} is not one of them`,
+          );
         }
         if (externalUser.trim() === '') throw fail('FIELD_TOO_LONG', `the external user id must have 1 to ${LIMITS.externalUserLength} characters`);
         checkName('the external user id', externalUser, LIMITS.externalUserLength);
         const now = context.now().toISOString();
-        return createdOrExplained(app, principal, () => store.createMapping({ id: newId(), applicationId: app.id, account, externalUser, createdAt: now }), externalUser);
+        return createdOrExplained(
+          app,
+          principal,
+          () => store.createMapping({ id: newId(), applicationId: app.id, account, externalUser, createdAt: now }),
+          externalUser,
+        );
       });
     },
 
@@ -80,7 +89,8 @@ export function mappingOperations(context: VaultContext) {
       return context.audited({ function: enabled ? 'EnableMapping' : 'DisableMapping', principal, application: appName, change: true }, async () => {
         const app = await mayManage(principal, appName, account, enabled ? 'enable mappings' : 'disable mappings');
         const mapping = await existing(app, account);
-        if (enabled && !mapping.hasCredentials) throw fail('NO_CREDENTIALS', `set the credentials of ${account} for ${app.name} first: that enables the mapping`);
+        if (enabled && !mapping.hasCredentials)
+          throw fail('NO_CREDENTIALS', `set the credentials of ${account} for ${app.name} first: that enables the mapping`);
         return (await store.setMappingEnabled(mapping.id, enabled, context.now().toISOString()))!;
       });
     },
@@ -103,7 +113,13 @@ export function mappingOperations(context: VaultContext) {
         if (!mapping) throw fail('NO_MAPPING', `${account} has no mapping for ${app.name}`);
         const expected = app.fields.length - 1;
         if (values.length !== expected) {
-          throw fail('FIELD_COUNT', `${app.name} has ${expected} credential field(s) (${app.fields.slice(1).map((f) => f.label).join(', ')}) and ${values.length} value(s) were given`);
+          throw fail(
+            'FIELD_COUNT',
+            `${app.name} has ${expected} credential field(s) (${app.fields
+              .slice(1)
+              .map((f) => f.label)
+              .join(', ')}) and ${values.length} value(s) were given`,
+          );
         }
         const tooLong = values.findIndex((value) => Buffer.byteLength(value) > LIMITS.valueBytes);
         if (tooLong >= 0) throw fail('FIELD_TOO_LONG', `field ${tooLong + 1} of ${app.name} may hold at most ${LIMITS.valueBytes} bytes`);

@@ -8,5 +8,5 @@ export function localPrincipal(hostname: string, username: string): Principal {
 /** The OS user part of a principal, for messages about file permissions. */
 export function osUserOf(principal: Principal): string {
   const name = principal.name;
-  return name.includes('\\') ? name.slice(name.lastIndexOf('\\') + 1) : name.split('@')[0] ?? name;
+  return name.includes('\\') ? name.slice(name.lastIndexOf('\\') + 1) : (name.split('@')[0] ?? name);
 }

@@ -29,8 +29,7 @@ export async function backupSecret(deps: SecretServiceDeps, target: BackupTarget
     await deps.events.emit(
       10559,
       backupParams(target.file, msidsOf(opened.keyring), principal, { 'Client Computer': deps.computerName }),
-      `Backed up the master secrets to ${target.file} and verified the file reads back. ` +
-        'Keep the file and its password safe, apart from this server.',
+      `Backed up the master secrets to ${target.file} and verified the file reads back. ` + 'Keep the file and its password safe, apart from this server.',
     );
     return result;
   } catch (error) {
@@ -170,12 +169,7 @@ async function recordWrittenBackup(deps: SecretServiceDeps, result: BackupResult
   });
 }
 
-function backupParams<Extra extends Record<string, string>>(
-  file: string,
-  msids: { current: string; previous: string },
-  principal: Principal,
-  extra: Extra,
-) {
+function backupParams<Extra extends Record<string, string>>(file: string, msids: { current: string; previous: string }, principal: Principal, extra: Extra) {
   return { 'File Name': file, 'Current MSID': msids.current, 'Previous MSID': msids.previous, 'Client User': principal.name, ...extra };
 }
 

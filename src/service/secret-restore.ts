@@ -188,14 +188,16 @@ function checkReplacement(vault: VaultRecord, current: Keyring | undefined, rest
     throw fail(
       'FOREIGN_VAULT',
       `the backup belongs to vault ${restored.vaultId}, and this is vault ${vault.vaultId}: choose a backup of this vault, ` +
-        'or pass --force to replace this vault\'s master secrets with the other vault\'s (data encrypted here would become unreadable)',
+        "or pass --force to replace this vault's master secrets with the other vault's (data encrypted here would become unreadable)",
     );
   }
   if (!findSecret(restored, vault.currentMsid) && !request.force) {
     throw fail(
       'STALE_BACKUP',
-      `the backup does not hold the vault's current master secret ${vault.currentMsid} (it holds ${allSecrets(restored).map((s) => s.msid).join(', ')}): ` +
-        'restore a backup made after that secret was generated, or pass --force to make the backup\'s secret current (the newer secrets are kept as previous)',
+      `the backup does not hold the vault's current master secret ${vault.currentMsid} (it holds ${allSecrets(restored)
+        .map((s) => s.msid)
+        .join(', ')}): ` +
+        "restore a backup made after that secret was generated, or pass --force to make the backup's secret current (the newer secrets are kept as previous)",
     );
   }
   if (!current) return;
@@ -203,8 +205,7 @@ function checkReplacement(vault: VaultRecord, current: Keyring | undefined, rest
   if (msid !== undefined) {
     throw fail(
       'SECRET_MISMATCH',
-      `the backup holds a different secret under MSID ${msid} than this vault: the file does not come from this vault's history; ` +
-        'use another backup',
+      `the backup holds a different secret under MSID ${msid} than this vault: the file does not come from this vault's history; ` + 'use another backup',
     );
   }
 }

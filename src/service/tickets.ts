@@ -20,7 +20,8 @@ export function ticketOperations(context: VaultContext, lookup: ReturnType<typeo
     async issue(principal: Principal, appName?: string): Promise<IssuedTicket> {
       return context.audited({ function: 'IssueTicket', principal, application: appName ?? '', change: false }, async () => {
         const global = await context.global();
-        if (!global.ticketsAllowed) throw fail('TICKETS_NOT_ALLOWED', 'tickets are not allowed in this SSO system: an SSO administrator can allow them (ssomanage -tickets yes no)');
+        if (!global.ticketsAllowed)
+          throw fail('TICKETS_NOT_ALLOWED', 'tickets are not allowed in this SSO system: an SSO administrator can allow them (ssomanage -tickets yes no)');
         let minutes = global.ticketTimeoutMinutes;
         if (appName !== undefined) {
           const { app } = await context.application(principal, appName, 'appUser', 'get tickets');
@@ -53,7 +54,10 @@ export function ticketOperations(context: VaultContext, lookup: ReturnType<typeo
         }
         const mustValidate = global.ticketsValidate || app.flags.validateTickets;
         if (options.sender === undefined && mustValidate) {
-          throw fail('TICKET_ISSUER_MISMATCH', `${global.ticketsValidate ? 'the SSO system' : app.name} requires tickets to be validated: use validate-and-redeem with the message sender`);
+          throw fail(
+            'TICKET_ISSUER_MISMATCH',
+            `${global.ticketsValidate ? 'the SSO system' : app.name} requires tickets to be validated: use validate-and-redeem with the message sender`,
+          );
         }
         if (options.sender !== undefined && !sameAccount(options.sender, claims.issuer)) {
           await context.deps.events.emit(

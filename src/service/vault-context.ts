@@ -104,7 +104,12 @@ export class VaultContext {
     };
     try {
       const result = await run(trackingId);
-      if (operation.change) await this.deps.events.emit(10535, common, `${operation.function} on ${operation.application || 'the SSO system'} by ${operation.principal.name} succeeded.`);
+      if (operation.change)
+        await this.deps.events.emit(
+          10535,
+          common,
+          `${operation.function} on ${operation.application || 'the SSO system'} by ${operation.principal.name} succeeded.`,
+        );
       return result;
     } catch (error) {
       const code = isTesseraError(error) ? error.code : 'INTERNAL';

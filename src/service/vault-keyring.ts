@@ -29,7 +29,7 @@ export async function openKeyring(deps: Pick<SecretServiceDeps, 'store' | 'seal'
       throw fail(
         'SEAL_MISMATCH',
         `the seal key ${deps.seal.description} does not unseal the keyring of vault ${vault.vaultId}: ` +
-          'put back this vault\'s seal key, or restore the master secret from a backup (tessera secret restore FILE)',
+          "put back this vault's seal key, or restore the master secret from a backup (tessera secret restore FILE)",
         error,
       );
     }

@@ -5,17 +5,7 @@
 export { describeDatabase } from './describe.js';
 export { openStore } from './open-store.js';
 export { sqliteFiles } from './sqlite/open.js';
-export type {
-  BackupRecord,
-  EventQuery,
-  KeyringUpdate,
-  NewEvent,
-  NewVault,
-  Store,
-  StoreConfig,
-  StoredEvent,
-  VaultRecord,
-} from './types.js';
+export type { BackupRecord, EventQuery, KeyringUpdate, NewEvent, NewVault, Store, StoreConfig, StoredEvent, VaultRecord } from './types.js';
 export type {
   ApplicationFlags,
   ApplicationRecord,

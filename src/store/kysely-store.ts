@@ -14,17 +14,7 @@ import { ApplicationCache, lookupCredentials } from './queries/lookup.js';
 import { redeemTicket } from './queries/tickets.js';
 import { backupFromRow, eventFromRow, vaultFromRow } from './rows.js';
 import type { Database } from './schema.js';
-import type {
-  BackupRecord,
-  EventQuery,
-  KeyringUpdate,
-  NewEvent,
-  NewVault,
-  Store,
-  StoreConfig,
-  StoredEvent,
-  VaultRecord,
-} from './types.js';
+import type { BackupRecord, EventQuery, KeyringUpdate, NewEvent, NewVault, Store, StoreConfig, StoredEvent, VaultRecord } from './types.js';
 import type {
   ApplicationRecord,
   ApplicationUpdate,
@@ -91,9 +81,7 @@ export class KyselyStore implements Store {
       .returningAll()
       .executeTakeFirst();
     if (row === undefined) {
-      throw fail('VAULT_EXISTS', `a vault already exists in this database (${this.location})`,
-        { status: 409 },
-      );
+      throw fail('VAULT_EXISTS', `a vault already exists in this database (${this.location})`, { status: 409 });
     }
     return vaultFromRow(row);
   }

@@ -24,9 +24,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
       const { db, location, schema } = await openPostgres(config.url, config.schema);
       // The migration tables live in the store's own schema; the dialect confines kysely's
       // lookup of them (and its migration lock) to that schema (see postgres/dialect.ts).
-      return migrated(new KyselyStore(db, 'postgres', location), () =>
-        migrateToLatest(db, 'postgres', schema),
-      );
+      return migrated(new KyselyStore(db, 'postgres', location), () => migrateToLatest(db, 'postgres', schema));
     }
     default:
       return unknownKind(config);

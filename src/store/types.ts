@@ -4,9 +4,7 @@
  */
 import type { VaultStore } from './vault-types.js';
 
-export type StoreConfig =
-  | { kind: 'sqlite'; file: string }
-  | { kind: 'postgres'; url: string; schema?: string };
+export type StoreConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; schema?: string };
 
 /** The single vault row: who made it and its sealed keyring. */
 export interface VaultRecord {

@@ -2,15 +2,7 @@
 import type { Selectable } from 'kysely';
 import { toBuffer } from './rows.js';
 import type { ApplicationsTable, DataKeysTable, GlobalInfoTable, MappingsTable } from './schema.js';
-import type {
-  ApplicationFlags,
-  ApplicationRecord,
-  DataKeyRecord,
-  FieldDefinition,
-  GlobalInfo,
-  MappingRecord,
-  SealedField,
-} from './vault-types.js';
+import type { ApplicationFlags, ApplicationRecord, DataKeyRecord, FieldDefinition, GlobalInfo, MappingRecord, SealedField } from './vault-types.js';
 
 /**
  * Names and identifiers compare case-insensitively through a key column, keyed as Windows

@@ -58,7 +58,8 @@ export function checkNewApplication(input: ApplicationInput): ApplicationInput {
   checkFields(input.name, input.fields, input.type);
   for (const account of [...input.userAccounts, ...input.adminAccounts]) checkAccount(account);
   if (input.type === 'hostGroup') {
-    if (!input.windowsAccount) throw fail('APP_INVALID', `host group application ${input.name} needs exactly one windowsAccount: the enterprise account every external user maps to`);
+    if (!input.windowsAccount)
+      throw fail('APP_INVALID', `host group application ${input.name} needs exactly one windowsAccount: the enterprise account every external user maps to`);
     checkAccount(input.windowsAccount);
   } else if (input.windowsAccount) {
     throw fail('APP_INVALID', `only host group applications have a windowsAccount; ${input.name} is of type ${input.type}`);
@@ -82,7 +83,8 @@ export function checkTicketTimeout(minutes: number | null): void {
 function checkFlagsForType(name: string, type: ApplicationType, flags: ApplicationFlags): void {
   const problems: string[] = [];
   if (flags.groupApp !== (type === 'group')) problems.push(`groupApp must be ${type === 'group' ? 'yes' : 'no'} for a ${type} application`);
-  if (flags.configStoreApp !== (type === 'configStore')) problems.push(`configStoreApp must be ${type === 'configStore' ? 'yes' : 'no'} for a ${type} application`);
+  if (flags.configStoreApp !== (type === 'configStore'))
+    problems.push(`configStoreApp must be ${type === 'configStore' ? 'yes' : 'no'} for a ${type} application`);
   if (type === 'group' && flags.hostInitiatedSSO) problems.push('group applications are Windows-initiated only (hostInitiatedSSO must be no)');
   if (type === 'hostGroup' && !flags.hostInitiatedSSO) problems.push('host group applications need hostInitiatedSSO=yes');
   if (flags.validateTickets && !flags.allowTickets) problems.push('validateTickets needs allowTickets');
@@ -90,11 +92,15 @@ function checkFlagsForType(name: string, type: ApplicationType, flags: Applicati
 }
 
 function checkFields(name: string, fields: readonly FieldDefinition[], type: ApplicationType): void {
-  if (fields.length === 0) throw fail('APP_INCOMPLETE_FIELDS', `${name} needs at least field 0 (the external user id${type === 'configStore' ? ' or first config field' : ''})`);
+  if (fields.length === 0)
+    throw fail('APP_INCOMPLETE_FIELDS', `${name} needs at least field 0 (the external user id${type === 'configStore' ? ' or first config field' : ''})`);
   if (fields.length > LIMITS.fields) throw fail('APP_INVALID', `${name} has ${fields.length} fields; at most ${LIMITS.fields} are allowed`);
   const ordinals = fields.map((field) => field.ordinal).sort((a, b) => a - b);
   if (ordinals.some((ordinal, index) => ordinal !== index)) {
-    throw fail('APP_INCOMPLETE_FIELDS', `the fields of ${name} must be numbered 0 to ${fields.length - 1} without gaps or repeats (got ${ordinals.join(', ')})`);
+    throw fail(
+      'APP_INCOMPLETE_FIELDS',
+      `the fields of ${name} must be numbered 0 to ${fields.length - 1} without gaps or repeats (got ${ordinals.join(', ')})`,
+    );
   }
   for (const field of fields) {
     if (field.label.trim() === '' || field.label.length > LIMITS.labelLength) {

@@ -51,7 +51,11 @@ export function unwrapDataKey(record: DataKeyRecord, keyring: Keyring): Unwrappe
     );
   }
   try {
-    return { applicationId: record.applicationId, version: record.version, key: openEnvelope(master.key, record.wrapped, dataKeyAad(record.applicationId, record.version)) };
+    return {
+      applicationId: record.applicationId,
+      version: record.version,
+      key: openEnvelope(master.key, record.wrapped, dataKeyAad(record.applicationId, record.version)),
+    };
   } catch (error) {
     throw isTesseraError(error, 'DECRYPTION_FAILED') ? damaged() : error;
   }

@@ -44,7 +44,10 @@ interface BackupFailure {
 
 /** Temp files the atomic writer left in `directory` (there must be none). */
 async function leftoverTempFiles(directory: string): Promise<string[]> {
-  const isDirectory = await stat(directory).then((s) => s.isDirectory(), () => false);
+  const isDirectory = await stat(directory).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   if (!isDirectory) return [];
   return (await readdir(directory)).filter((name) => /^\.tessera-.*\.tmp$/.test(name));
 }
@@ -127,7 +130,8 @@ describe.concurrent.each(storeTargets)('tessera secret backup faults ($name)', (
     it('EISDIR: the target is a directory, and the message suggests a file inside it', async ({ expect }) => {
       const directory = join(root, 'a-directory');
       await mkdir(directory);
-      await fails(expect, 
+      await fails(
+        expect,
         directory,
         'EISDIR',
         `${directory} is a directory: give the name of a file to create inside it, for example ${directory}/tessera-secret.bak`,
@@ -141,7 +145,8 @@ describe.concurrent.each(storeTargets)('tessera secret backup faults ($name)', (
       const file = join(root, 'existing.bak');
       const original = randomBytes(700);
       await writeFile(file, original);
-      await fails(expect, 
+      await fails(
+        expect,
         file,
         'EEXIST',
         `${file} already exists: pass --force to replace it (the old file stays intact until the new one is verified), or choose another name`,
@@ -153,7 +158,8 @@ describe.concurrent.each(storeTargets)('tessera secret backup faults ($name)', (
     it('ENAMETOOLONG: a 300-byte file name', async ({ expect }) => {
       const name = `${'n'.repeat(296)}.bak`;
       expect(Buffer.byteLength(name)).toBe(300);
-      await fails(expect, 
+      await fails(
+        expect,
         join(root, name),
         'ENAMETOOLONG',
         `the name "${name.slice(0, 24)}…" is 300 bytes long and the file system allows 255: choose a shorter file or directory name`,
@@ -162,7 +168,8 @@ describe.concurrent.each(storeTargets)('tessera secret backup faults ($name)', (
 
     it.skipIf(!isRoot)('EROFS: a read-only file system (tmpfs mounted ro)', async ({ expect }) => {
       await withTmpfs(join(root, 'read-only'), { size: '1m', readOnly: true }, async (directory) => {
-        await fails(expect, 
+        await fails(
+          expect,
           join(directory, 'tessera.bak'),
           'EROFS',
           `the file system holding ${directory} is mounted read-only: choose a path on a writable file system`,
@@ -175,7 +182,8 @@ describe.concurrent.each(storeTargets)('tessera secret backup faults ($name)', (
         fillFileSystem(directory);
         // A keyring backup is about 1 KB; not even one byte fits any more.
         expect(freeBytes(directory)).toBe(0);
-        await fails(expect, 
+        await fails(
+          expect,
           join(directory, 'tessera.bak'),
           'ENOSPC',
           `the file system holding ${directory} is full: free some space there or choose a path on another disk (nothing was left behind)`,
@@ -217,7 +225,12 @@ describe.concurrent.each(storeTargets)('tessera secret backup faults ($name)', (
       const cases: Array<{ name: string; password: string; reminder?: string; code: string; cause: string }> = [
         { name: 'empty password', password: '', code: 'PASSWORD_POLICY', cause: `the password is empty: ${POLICY_FIX}` },
         { name: 'well-known password', password: 'password1234', code: 'PASSWORD_POLICY', cause: `the password is a well-known password: ${POLICY_FIX}` },
-        { name: 'one repeated character', password: 'aaaaaaaaaaaaaaaa', code: 'PASSWORD_POLICY', cause: `the password repeats one or two characters: ${POLICY_FIX}` },
+        {
+          name: 'one repeated character',
+          password: 'aaaaaaaaaaaaaaaa',
+          code: 'PASSWORD_POLICY',
+          cause: `the password repeats one or two characters: ${POLICY_FIX}`,
+        },
         { name: '5 characters', password: 'Zq7#u', code: 'PASSWORD_POLICY', cause: `the password has 5 characters and needs at least 12: ${POLICY_FIX}` },
         {
           name: '300 characters',
@@ -276,9 +289,7 @@ describe.concurrent.each(storeTargets)('tessera secret backup faults ($name)', (
         'Error Code': 'ENOENT',
       });
       expect.soft(generateEvent.params['Client Computer']).toBe(clientUser('root').split('\\')[0]);
-      expect.soft(generateEvent.message).toBe(
-        `Failed to generate a new master secret; the current one (${before.currentMsid}) stays in use: ${message}`,
-      );
+      expect.soft(generateEvent.message).toBe(`Failed to generate a new master secret; the current one (${before.currentMsid}) stays in use: ${message}`);
       expect(existsSync(file)).toBe(false);
       expect(await secretStatus(vault)).toEqual(before);
     });

@@ -40,10 +40,14 @@ interface Measured {
 /** Runs `tessera ARGS` under test/support/peak-rss.py, which reports the child's peak resident memory. */
 async function measured(vault: TestVault, args: string[]): Promise<Measured> {
   const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('TESSERA_')));
-  const { stdout } = await promisify(execFile)('python3', [`${repoRoot}test/support/peak-rss.py`, '60', '--', process.execPath, distFile('cli/tessera.js'), ...args], {
-    env: { ...baseEnv, ...vault.env },
-    maxBuffer: 16 * 1024 * 1024,
-  });
+  const { stdout } = await promisify(execFile)(
+    'python3',
+    [`${repoRoot}test/support/peak-rss.py`, '60', '--', process.execPath, distFile('cli/tessera.js'), ...args],
+    {
+      env: { ...baseEnv, ...vault.env },
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
   return JSON.parse(stdout) as Measured;
 }
 
@@ -119,25 +123,37 @@ function forgedSuite(target: StoreTarget): void {
 
   it('a header without a salt is BACKUP_DAMAGED', async ({ expect }) => {
     const file = join(files, 'no-salt.bak');
-    await writeFile(file, forge(goodBytes, (header) => delete header.kdf.salt));
+    await writeFile(
+      file,
+      forge(goodBytes, (header) => delete header.kdf.salt),
+    );
     await expectRefused(expect, file, 'BACKUP_DAMAGED', damaged(file, 'its header field kdf.salt should be 16 bytes in base64'));
   });
 
   it('a header with a 3-byte salt is BACKUP_DAMAGED, not an internal error', async ({ expect }) => {
     const file = join(files, 'short-salt.bak');
-    await writeFile(file, forge(goodBytes, (header) => (header.kdf.salt = 'AAAA')));
+    await writeFile(
+      file,
+      forge(goodBytes, (header) => (header.kdf.salt = 'AAAA')),
+    );
     await expectRefused(expect, file, 'BACKUP_DAMAGED', damaged(file, 'its header field kdf.salt should be 16 bytes in base64'));
   });
 
   it('a header whose password check has another length is BACKUP_DAMAGED, not a wrong password', async ({ expect }) => {
     const file = join(files, 'long-check.bak');
-    await writeFile(file, forge(goodBytes, (header) => (header.passwordCheck = Buffer.alloc(33).toString('base64'))));
+    await writeFile(
+      file,
+      forge(goodBytes, (header) => (header.passwordCheck = Buffer.alloc(33).toString('base64'))),
+    );
     await expectRefused(expect, file, 'BACKUP_DAMAGED', damaged(file, 'its header field passwordCheck should be 32 bytes in base64'));
   });
 
   it('a header asking Argon2id for 4 GiB is refused at once, without spending the memory', async ({ expect }) => {
     const file = join(files, 'greedy.bak');
-    await writeFile(file, forge(goodBytes, (header) => Object.assign(header.kdf, { memoryKiB: 4_194_304, iterations: 1 })));
+    await writeFile(
+      file,
+      forge(goodBytes, (header) => Object.assign(header.kdf, { memoryKiB: 4_194_304, iterations: 1 })),
+    );
     await expectRefused(
       expect,
       file,
@@ -172,7 +188,7 @@ function forgedSuite(target: StoreTarget): void {
       stderr:
         'error BACKUP_NOT_A_BACKUP: The backup /dev/zero does not verify: /dev/zero is not a Tessera master secret backup: ' +
         'it holds more than 1048576 bytes, and a backup has at most 1048576: check that you chose the right file\n',
-      maxRssKiB: expect.any(Number),
+      maxRssKiB: expect.any(Number) as number,
     });
     expect(run.maxRssKiB).toBeLessThan(RSS_LIMIT_KIB);
   });

@@ -97,7 +97,7 @@ describe.skipIf(!isRoot)('a home someone else prepared', () => {
       await vault.cleanup();
     });
 
-    it('refuses a world-writable home of nobody\'s with a seal key she planted, and writes nothing', async () => {
+    it("refuses a world-writable home of nobody's with a seal key she planted, and writes nothing", async () => {
       const home = join(shared, 'tessera');
       asNobody(`mkdir ${home} && chmod 777 ${home} && printf 'TSRSEAL1%032d' 7 > ${home}/seal.key && chmod 600 ${home}/seal.key`);
       const before = snapshot(shared);
@@ -131,7 +131,7 @@ describe.skipIf(!isRoot)('a home someone else prepared', () => {
       await expectNoDatabase();
     });
 
-    it('refuses a home that is root\'s link to a directory of nobody\'s', async () => {
+    it("refuses a home that is root's link to a directory of nobody's", async () => {
       const theirs = join(shared, 'theirs');
       asNobody(`mkdir ${theirs} && chmod 700 ${theirs}`);
       const home = join(root, 'tessera');
@@ -158,7 +158,7 @@ describe.skipIf(!isRoot)('a home someone else prepared', () => {
         'UNSAFE_FILE',
         `${open}, on the way to Tessera's home ${home}, is owned by uid 0 (root) with mode 0777: group or others may write it, ` +
           `so they can rename ${home} and put their own in its place. Run: chmod go-w ${open} (or chmod +t ${open}, so that only ` +
-          'an entry\'s owner may rename it), or choose a place whose parent directories only root may write',
+          "an entry's owner may rename it), or choose a place whose parent directories only root may write",
       );
       expect(readdirSync(open)).toEqual([]);
       await expectNoDatabase();
@@ -182,7 +182,7 @@ describe.skipIf(!isRoot)('a home someone else prepared', () => {
       const home = join(root, 'tessera');
       mkdirSync(home, { mode: 0o700 });
       const victim = join(root, 'victim');
-      writeFileSync(victim, 'root\'s own file\n', { mode: 0o600 });
+      writeFileSync(victim, "root's own file\n", { mode: 0o600 });
       const log = join(home, 'tessera.log');
       symlinkSync(victim, log);
       lchownSync(log, NOBODY.uid, NOBODY.gid);
@@ -191,19 +191,19 @@ describe.skipIf(!isRoot)('a home someone else prepared', () => {
         await tessera(home, ['init']),
         'UNSAFE_FILE',
         `the log file ${log} is a symbolic link to ${victim} owned by uid 65534 (nobody) with mode 0777: Tessera never opens its ` +
-          'files through a link, which could send its reads and writes to another user\'s file or a system file; nothing was ' +
+          "files through a link, which could send its reads and writes to another user's file or a system file; nothing was " +
           `read or written through it. Remove the link (rm ${log}) and put the file itself there`,
       );
       expect(snapshot(root)).toEqual(before);
-      expect(readFileSync(victim, 'utf8')).toBe('root\'s own file\n');
+      expect(readFileSync(victim, 'utf8')).toBe("root's own file\n");
       await expectNoDatabase();
     });
 
-    it('refuses a log that is a second name (hard link) of a file of root\'s', async () => {
+    it("refuses a log that is a second name (hard link) of a file of root's", async () => {
       const home = join(root, 'tessera');
       mkdirSync(home, { mode: 0o700 });
       const victim = join(root, 'victim');
-      writeFileSync(victim, 'root\'s own file\n', { mode: 0o600 });
+      writeFileSync(victim, "root's own file\n", { mode: 0o600 });
       const log = join(home, 'tessera.log');
       linkSync(victim, log);
       expectRefused(
@@ -212,7 +212,7 @@ describe.skipIf(!isRoot)('a home someone else prepared', () => {
         `the log file ${log} (owned by uid 0 (root) with mode 0600) has 2 hard links: the same file has another name, maybe ` +
           `where another user can reach it. Give it a single name: cp -p ${log} ${log}.copy && mv ${log}.copy ${log}`,
       );
-      expect(readFileSync(victim, 'utf8')).toBe('root\'s own file\n');
+      expect(readFileSync(victim, 'utf8')).toBe("root's own file\n");
     });
 
     it('never adopts a seal key found without a vault: init and the first start say what to do', async () => {
@@ -242,7 +242,7 @@ describe.skipIf(!isRoot)('a home someone else prepared', () => {
       expect(readFileSync(key).equals(SEAL_BYTES)).toBe(false);
     });
 
-    it('refuses a vault\'s seal key that belongs to nobody, is writable by others or has a second name', async () => {
+    it("refuses a vault's seal key that belongs to nobody, is writable by others or has a second name", async () => {
       const home = join(root, 'tessera');
       expect((await tessera(home, ['init'])).code).toBe(0);
       const key = join(home, 'seal.key');
@@ -325,7 +325,7 @@ describe.skipIf(!isRoot)('a home someone else prepared', () => {
       const wal = join(home, 'tessera.db-wal');
       rmSync(wal, { force: true });
       const victim = join(root, 'victim');
-      writeFileSync(victim, 'root\'s own file\n', { mode: 0o600 });
+      writeFileSync(victim, "root's own file\n", { mode: 0o600 });
       symlinkSync(victim, wal);
       lchownSync(wal, NOBODY.uid, NOBODY.gid);
       const before = snapshot(root);
@@ -333,7 +333,7 @@ describe.skipIf(!isRoot)('a home someone else prepared', () => {
         await tessera(['secret', 'status']),
         'UNSAFE_FILE',
         `the database's write-ahead log ${wal} is a symbolic link to ${victim} owned by uid 65534 (nobody) with mode 0777: Tessera ` +
-          'never opens its files through a link, which could send its reads and writes to another user\'s file or a system file; ' +
+          "never opens its files through a link, which could send its reads and writes to another user's file or a system file; " +
           `nothing was read or written through it. Remove the link (rm ${wal}) and put the file itself there`,
       );
       expect(snapshot(root)).toEqual(before);

@@ -40,14 +40,18 @@ describe('input limits and hostile characters (sqlite)', () => {
   it('refuses a 50 MB description file from its size, quickly and in little memory (it cost 1.8 GB)', async ({ expect }) => {
     const file = await writeBeside(vault, 'big.xml', appWithDescription('x'.repeat(50 * MiB)));
     const fromFile = await measured(vault, ['app', 'create', '--file', file]);
-    expect(fromFile.error).toBe(`error INPUT_TOO_LARGE: ${file} has ${50 * MiB + 110} bytes, and Tessera reads at most ${16 * MiB} bytes (16 MiB) from it: split the input into smaller files`);
+    expect(fromFile.error).toBe(
+      `error INPUT_TOO_LARGE: ${file} has ${50 * MiB + 110} bytes, and Tessera reads at most ${16 * MiB} bytes (16 MiB) from it: split the input into smaller files`,
+    );
     expect(fromFile.code).toBe(1);
     expect(fromFile.rssMiB).toBeLessThan(150);
     expect(fromFile.seconds).toBeLessThan(10);
 
     // Standard input has no size to check first: reading stops just past the limit.
     const fromStdin = await measured(vault, ['app', 'create', '--file', '-'], { input: await readFile(file, 'utf8') });
-    expect(fromStdin.error).toBe(`error INPUT_TOO_LARGE: standard input holds more than ${16 * MiB} bytes, and Tessera reads at most ${16 * MiB} bytes (16 MiB) from it: split the input into smaller files`);
+    expect(fromStdin.error).toBe(
+      `error INPUT_TOO_LARGE: standard input holds more than ${16 * MiB} bytes, and Tessera reads at most ${16 * MiB} bytes (16 MiB) from it: split the input into smaller files`,
+    );
     expect(fromStdin.rssMiB).toBeLessThan(200);
   });
 
@@ -90,7 +94,8 @@ describe('input limits and hostile characters (sqlite)', () => {
     );
     expect(failure(await vault.tessera(['app', 'update', 'PayrollHost', '--description', 'a\u001b[2Jb']))).toEqual({
       code: 1,
-      error: 'error TEXT_INVALID: the description has U+001B ESCAPE at character 2, which is not allowed: control characters can move the cursor, clear the screen or forge lines where the text is shown; remove it',
+      error:
+        'error TEXT_INVALID: the description has U+001B ESCAPE at character 2, which is not allowed: control characters can move the cursor, clear the screen or forge lines where the text is shown; remove it',
     });
     expect(failure(await vault.tessera(['--as', 'CORP\\\u212aate', 'lookup', 'PayrollHost']))).toEqual({
       code: 2,
@@ -118,12 +123,18 @@ describe.each(storeTargets)('stored values are shown escaped: $name', (target) =
     ok(await vault.tessera(['app', 'create', '--file', await writeBeside(vault, 'payroll.xml', PAYROLL_HOST_XML)]), 'app create');
     ok(await vault.tessera(['mapping', 'create', 'PayrollHost', 'CORP\\Payroll Users', 'ext']), 'mapping create');
     // Past every check of Tessera's: someone with SQL access, or a row an older version wrote.
-    const config = target.name === 'sqlite' ? { kind: 'sqlite' as const, file: join(vault.home, 'tessera.db') } : { kind: 'postgres' as const, url: vault.env.TESSERA_DATABASE_URL!, schema: vault.env.TESSERA_DATABASE_SCHEMA! };
+    const config =
+      target.name === 'sqlite'
+        ? { kind: 'sqlite' as const, file: join(vault.home, 'tessera.db') }
+        : { kind: 'postgres' as const, url: vault.env.TESSERA_DATABASE_URL!, schema: vault.env.TESSERA_DATABASE_SCHEMA! };
     const raw = await openRawSql(config);
     try {
       await raw.run('update applications set description = ?, contact = ?, user_accounts = ?', [description, contact, JSON.stringify([group])]);
       await raw.run('update mappings set external_user = ?', [externalUser]);
-      await raw.run("insert into events (id, symbol, severity, time, params, message) values (10535, 'SSO_AUDIT', 'info', '2026-01-01T00:00:00.000Z', '{}', ?)", [message]);
+      await raw.run(
+        "insert into events (id, symbol, severity, time, params, message) values (10535, 'SSO_AUDIT', 'info', '2026-01-01T00:00:00.000Z', '{}', ?)",
+        [message],
+      );
     } finally {
       await raw.close();
     }

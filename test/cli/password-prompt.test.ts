@@ -30,10 +30,14 @@ describe('password prompt on a terminal', () => {
 
   it('asks twice without echo for a new backup, and the file restores with that password', async () => {
     const file = join(vault.home, '..', 'typed.bak');
-    const result = await onTerminal(vault, ['secret', 'backup', file, '--reminder', 'farm things'], [
-      ['password: ', `${PASSWORD}\r`],
-      ['again: ', `${PASSWORD}\r`],
-    ]);
+    const result = await onTerminal(
+      vault,
+      ['secret', 'backup', file, '--reminder', 'farm things'],
+      [
+        ['password: ', `${PASSWORD}\r`],
+        ['again: ', `${PASSWORD}\r`],
+      ],
+    );
     expect(result.screen).toContain('Backup file password: ');
     expect(result.screen).toContain('Type it again: ');
     expect(result.screen).not.toContain(PASSWORD);
@@ -46,10 +50,14 @@ describe('password prompt on a terminal', () => {
 
   it('writes nothing when the two passwords differ', async () => {
     const file = join(vault.home, '..', 'mismatch.bak');
-    const result = await onTerminal(vault, ['secret', 'backup', file], [
-      ['password: ', `${PASSWORD}\r`],
-      ['again: ', `${PASSWORD}x\r`],
-    ]);
+    const result = await onTerminal(
+      vault,
+      ['secret', 'backup', file],
+      [
+        ['password: ', `${PASSWORD}\r`],
+        ['again: ', `${PASSWORD}x\r`],
+      ],
+    );
     expect(result.exit).toBe(1);
     expect(result.screen).toContain('error PASSWORD_MISMATCH: Failed to back up the master secret');
     expect(existsSync(file)).toBe(false);

@@ -155,9 +155,12 @@ async function expectRestoreAndVerifyFail(expect: ExpectStatic, failure: ReadFai
   if (failure.verifyEvent === null) {
     expect.soft(verifyEvents, 'verify emits no catalogued event for a file-system failure').toEqual([]);
   } else {
-    expect.soft(verifyEvents.map(({ id, params, message }) => ({ id, params, message })), 'verify event').toEqual([
-      { id: failure.verifyEvent, params: {}, message: verifyMessage },
-    ]);
+    expect
+      .soft(
+        verifyEvents.map(({ id, params, message }) => ({ id, params, message })),
+        'verify event',
+      )
+      .toEqual([{ id: failure.verifyEvent, params: {}, message: verifyMessage }]);
   }
 
   expect(await secretStatus(failure.vault, options), 'the vault is unchanged').toEqual(failure.before);
@@ -393,7 +396,7 @@ function faultSuite(target: StoreTarget): void {
     }
   });
 
-  it('with --force, a backup of another vault is accepted and replaces that vault\'s secrets', async ({ expect }) => {
+  it("with --force, a backup of another vault is accepted and replaces that vault's secrets", async ({ expect }) => {
     // Vault B takes vault A's keyring: the operator said so explicitly.
     const result = expectSuccess(await other.tessera(['secret', 'restore', good, '--password-file', passwordFile, '--force']), 'restore --force');
     expect(result.stdout).toBe(`Restored master secret ${before.currentMsid} into vault ${before.vaultId}.\n`);

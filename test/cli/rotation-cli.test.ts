@@ -91,13 +91,18 @@ describe.each(storeTargets)('rotation through the CLI on $name', (target) => {
     expect(failed).toHaveLength(3);
     for (const event of failed) {
       expect(event.params['Error Code']).toBe('KEYRING_CHANGED');
-      expect(event.message).toContain(`master secret ${winner} is current, made so by another writer while this generate ran (it started from ${before.currentMsid})`);
+      expect(event.message).toContain(
+        `master secret ${winner} is current, made so by another writer while this generate ran (it started from ${before.currentMsid})`,
+      );
     }
     const generated = events.filter((event) => event.id === 10525);
     expect(generated.map((event) => event.params.MSID)).toEqual([winner]);
 
     expect(await passphrase()).toBe('bob-passphrase');
-    expectSuccess(await vault.tessera(['secret', 'generate', '--backup', join(root, 'after-race.bak'), '--password-file', password]), 'generate after the race');
+    expectSuccess(
+      await vault.tessera(['secret', 'generate', '--backup', join(root, 'after-race.bak'), '--password-file', password]),
+      'generate after the race',
+    );
     expect(await passphrase()).toBe('bob-passphrase');
   });
 
@@ -130,7 +135,10 @@ describe.each(storeTargets)('rotation through the CLI on $name', (target) => {
       flipped[2] = flipped[2] === 0x61 ? 0x62 : 0x61;
       const renamed = Buffer.from(original);
       renamed.write(previousMsid!, 2, 'ascii');
-      for (const [name, tampered] of [['flipped', flipped], ['renamed', renamed]] as const) {
+      for (const [name, tampered] of [
+        ['flipped', flipped],
+        ['renamed', renamed],
+      ] as const) {
         await rawSql(config, 'update data_keys set wrapped = ? where application_id = ?', [tampered, row!.application_id]);
         expect(failure(await lookup()), name).toEqual({ code: 1, error: expect.stringMatching(/^error DECRYPTION_FAILED: /) as string });
         const generate = await vault.tessera(['secret', 'generate', '--backup', join(root, `tampered-${name}.bak`), '--password-file', password]);

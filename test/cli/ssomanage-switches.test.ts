@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { parseSwitches, type SwitchGrammar } from '../../src/cli/switches.js';
 
 const grammar = {
-  switches: { createapps: { args: 1 }, deletemapping: { args: 2 }, listapps: { args: 0, optional: 1 }, listmappings: { args: 0, optional: 2 }, displaydb: { args: 0 } },
+  switches: {
+    createapps: { args: 1 },
+    deletemapping: { args: 2 },
+    listapps: { args: 0, optional: 1 },
+    listmappings: { args: 0, optional: 2 },
+    displaydb: { args: 0 },
+  },
   options: { home: { names: ['home'], value: true }, json: { names: ['json'], value: false }, fromFile: { names: ['from-file', 'fromfile'], value: true } },
   usage: 'USAGE',
 } satisfies SwitchGrammar<string, string>;
@@ -23,7 +29,11 @@ const usageError = (run: () => unknown): string => {
 describe('parseSwitches', () => {
   it('takes a switch in any case after "-" or "/", with its arguments', () => {
     expect(parse('-CreateApps', 'apps.xml').command).toEqual({ name: 'createapps', spelt: '-CreateApps', args: ['apps.xml'] });
-    expect(parse('/DELETEMAPPING', 'CORP\\bob', 'PayrollHost').command).toEqual({ name: 'deletemapping', spelt: '/DELETEMAPPING', args: ['CORP\\bob', 'PayrollHost'] });
+    expect(parse('/DELETEMAPPING', 'CORP\\bob', 'PayrollHost').command).toEqual({
+      name: 'deletemapping',
+      spelt: '/DELETEMAPPING',
+      args: ['CORP\\bob', 'PayrollHost'],
+    });
   });
 
   it('takes a required argument as given, even an absolute path', () => {
@@ -38,7 +48,10 @@ describe('parseSwitches', () => {
   });
 
   it('reads options before and after the switch, in any spelling', () => {
-    expect(parse('--home', '/h', '-displaydb', '-FromFile', 'v.txt')).toMatchObject({ command: { name: 'displaydb' }, options: { home: '/h', fromFile: 'v.txt' } });
+    expect(parse('--home', '/h', '-displaydb', '-FromFile', 'v.txt')).toMatchObject({
+      command: { name: 'displaydb' },
+      options: { home: '/h', fromFile: 'v.txt' },
+    });
     expect(parse('/?').help).toBe(true);
     expect(parse('-HELP').help).toBe(true);
   });

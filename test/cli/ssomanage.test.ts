@@ -9,19 +9,7 @@ import type { ShownCredentials } from '../../src/cli/render.js';
 import type { GlobalSettings } from '../../src/cli/vault-types.js';
 import { createTestVault, storeTargets, type TestVault } from '../support/cli.js';
 import type { StoreTarget } from '../support/databases.js';
-import {
-  BOB,
-  CAROL,
-  DANA,
-  EVE,
-  failure,
-  mappingsXml,
-  ok,
-  PAYROLL_HOST_XML,
-  ssoclient,
-  ssomanage,
-  writeBeside,
-} from '../support/vault-cli.js';
+import { BOB, CAROL, DANA, EVE, failure, mappingsXml, ok, PAYROLL_HOST_XML, ssoclient, ssomanage, writeBeside } from '../support/vault-cli.js';
 
 const NO_APP = (name: string) => `error NO_APP: there is no affiliate application named ${name} (or you may not see it): check the name with tessera app list`;
 
@@ -56,9 +44,15 @@ function flow(target: StoreTarget): void {
     const byAccount = ok(await ssomanage(vault, ['-listmappings', 'CORP\\bob']), '-listmappings account').stdout;
     expect(byAccount).toMatch(/^\(E\)\s+CORP\\bob\s+PayrollHost\s+BOB01\n$/);
     const byApp = ok(await ssomanage(vault, ['-listmappings', 'PayrollHost']), '-listmappings app').stdout.split('\n');
-    expect(byApp).toEqual([expect.stringMatching(/^\(E\)\s+CORP\\bob\s+PayrollHost\s+BOB01$/), expect.stringMatching(/^\(D\)\s+CORP\\carol\s+PayrollHost\s+CAROL01\s+\(no credentials\)$/), '']);
+    expect(byApp).toEqual([
+      expect.stringMatching(/^\(E\)\s+CORP\\bob\s+PayrollHost\s+BOB01$/),
+      expect.stringMatching(/^\(D\)\s+CORP\\carol\s+PayrollHost\s+CAROL01\s+\(no credentials\)$/),
+      '',
+    ]);
     const both = ok(await ssomanage(vault, ['-listmappings', 'CORP\\carol', 'PayrollHost', '--json']), '-listmappings both');
-    expect(JSON.parse(both.stdout)).toEqual([expect.objectContaining({ account: 'CORP\\carol', application: 'PayrollHost', enabled: false, hasCredentials: false })]);
+    expect(JSON.parse(both.stdout)).toEqual([
+      expect.objectContaining({ account: 'CORP\\carol', application: 'PayrollHost', enabled: false, hasCredentials: false }),
+    ]);
   });
 
   it('looks up the credentials as the user they belong to; masked values only with --show-secrets', async ({ expect }) => {
@@ -66,8 +60,15 @@ function flow(target: StoreTarget): void {
     expect(masked).toBe('Application:   PayrollHost\nAccount:       CORP\\bob\nExternal user: BOB01\nPassphrase:    ********\n');
     const hidden = JSON.parse(ok(await vault.tessera(['lookup', 'PayrollHost', '--json', ...BOB]), 'lookup --json').stdout) as ShownCredentials;
     expect(hidden.fields).toEqual([{ label: 'Passphrase', masked: true }]);
-    const shown = JSON.parse(ok(await vault.tessera(['lookup', 'PayrollHost', '--show-secrets', '--json', ...BOB]), 'lookup --show-secrets').stdout) as ShownCredentials;
-    expect(shown).toEqual({ application: 'PayrollHost', account: 'CORP\\bob', externalUser: 'BOB01', fields: [{ label: 'Passphrase', masked: true, value: 'bob-passphrase' }] });
+    const shown = JSON.parse(
+      ok(await vault.tessera(['lookup', 'PayrollHost', '--show-secrets', '--json', ...BOB]), 'lookup --show-secrets').stdout,
+    ) as ShownCredentials;
+    expect(shown).toEqual({
+      application: 'PayrollHost',
+      account: 'CORP\\bob',
+      externalUser: 'BOB01',
+      fields: [{ label: 'Passphrase', masked: true, value: 'bob-passphrase' }],
+    });
   });
 
   it('answers a stranger NO_APP, word for word as for an application that does not exist', async ({ expect }) => {
@@ -79,24 +80,41 @@ function flow(target: StoreTarget): void {
   });
 
   it('lets an end user set only its own credentials with ssoclient', async ({ expect }) => {
-    const set = ok(await ssoclient(vault, ['-setcredentials', 'PayrollHost', '--stdin', ...CAROL], { input: 'carol-passphrase\n' }), 'ssoclient -setcredentials');
+    const set = ok(
+      await ssoclient(vault, ['-setcredentials', 'PayrollHost', '--stdin', ...CAROL], { input: 'carol-passphrase\n' }),
+      'ssoclient -setcredentials',
+    );
     expect(set.stdout).toBe('Set the credentials of CORP\\carol for PayrollHost; the mapping is enabled.\n');
     const mine = ok(await ssoclient(vault, ['-listmappings', ...CAROL]), 'ssoclient -listmappings').stdout;
     expect(mine).toMatch(/^\(E\)\s+CORP\\carol\s+PayrollHost\s+CAROL01\n$/);
-    const looked = JSON.parse(ok(await vault.tessera(['lookup', 'PayrollHost', '--show-secrets', '--json', ...CAROL]), 'lookup as carol').stdout) as ShownCredentials;
+    const looked = JSON.parse(
+      ok(await vault.tessera(['lookup', 'PayrollHost', '--show-secrets', '--json', ...CAROL]), 'lookup as carol').stdout,
+    ) as ShownCredentials;
     expect(looked.fields[0]!.value).toBe('carol-passphrase');
     // The service, not the tool, draws the line: bob may not touch carol's mapping, eve sees nothing.
     const other = await vault.tessera(['credentials', 'set', 'PayrollHost', 'CORP\\carol', '--stdin', ...BOB], { input: 'x\n' });
-    expect(failure(other)).toEqual({ code: 1, error: expect.stringMatching(/^error ACCESS_DENIED: CORP\\bob may set credentials only for its own account/) as string });
-    expect(failure(await ssoclient(vault, ['-setcredentials', 'PayrollHost', '--stdin', ...EVE], { input: 'x\n' }))).toEqual({ code: 1, error: NO_APP('PayrollHost') });
+    expect(failure(other)).toEqual({
+      code: 1,
+      error: expect.stringMatching(/^error ACCESS_DENIED: CORP\\bob may set credentials only for its own account/) as string,
+    });
+    expect(failure(await ssoclient(vault, ['-setcredentials', 'PayrollHost', '--stdin', ...EVE], { input: 'x\n' }))).toEqual({
+      code: 1,
+      error: NO_APP('PayrollHost'),
+    });
     expect(failure(await ssoclient(vault, ['-disablemapping', 'PayrollHost', ...EVE]))).toEqual({ code: 1, error: NO_APP('PayrollHost') });
     ok(await ssoclient(vault, ['-disablemapping', 'PayrollHost', ...CAROL]), 'ssoclient -disablemapping');
-    expect(failure(await vault.tessera(['lookup', 'PayrollHost', ...CAROL]))).toEqual({ code: 1, error: expect.stringMatching(/^error MAPPING_DISABLED: /) as string });
+    expect(failure(await vault.tessera(['lookup', 'PayrollHost', ...CAROL]))).toEqual({
+      code: 1,
+      error: expect.stringMatching(/^error MAPPING_DISABLED: /) as string,
+    });
     ok(await ssoclient(vault, ['-enablemapping', 'PayrollHost', ...CAROL]), 'ssoclient -enablemapping');
   });
 
   it('issues a ticket to bob and redeems it once for the application administrator', async ({ expect }) => {
-    expect(failure(await vault.tessera(['ticket', 'issue', '--app', 'PayrollHost', ...BOB]))).toEqual({ code: 1, error: expect.stringMatching(/^error TICKETS_NOT_ALLOWED: /) as string });
+    expect(failure(await vault.tessera(['ticket', 'issue', '--app', 'PayrollHost', ...BOB]))).toEqual({
+      code: 1,
+      error: expect.stringMatching(/^error TICKETS_NOT_ALLOWED: /) as string,
+    });
     ok(await ssomanage(vault, ['-tickets', 'yes', 'no']), '-tickets yes no');
     const issued = ok(await vault.tessera(['ticket', 'issue', '--app', 'PayrollHost', ...BOB]), 'ticket issue');
     const ticket = issued.stdout.trim();
@@ -104,32 +122,56 @@ function flow(target: StoreTarget): void {
     expect(issued.stderr).toMatch(/^Ticket for CORP\\bob, single use, expires /);
     // PayrollHost says validateTickets="yes": the ticket is redeemed only together with its sender.
     const unvalidated = await vault.tessera(['ticket', 'redeem', 'PayrollHost', '--stdin', ...DANA], { input: ticket });
-    expect(failure(unvalidated)).toEqual({ code: 1, error: expect.stringMatching(/^error TICKET_ISSUER_MISMATCH: PayrollHost requires tickets to be validated/) as string });
+    expect(failure(unvalidated)).toEqual({
+      code: 1,
+      error: expect.stringMatching(/^error TICKET_ISSUER_MISMATCH: PayrollHost requires tickets to be validated/) as string,
+    });
     const redeem = ['ticket', 'redeem', 'PayrollHost', '--stdin', '--sender', 'CORP\\bob', '--show-secrets', '--json', ...DANA];
     const redeemed = JSON.parse(ok(await vault.tessera(redeem, { input: `${ticket}\n` }), 'ticket redeem').stdout) as ShownCredentials;
-    expect(redeemed).toEqual({ application: 'PayrollHost', account: 'CORP\\bob', externalUser: 'BOB01', fields: [{ label: 'Passphrase', masked: true, value: 'bob-passphrase' }] });
+    expect(redeemed).toEqual({
+      application: 'PayrollHost',
+      account: 'CORP\\bob',
+      externalUser: 'BOB01',
+      fields: [{ label: 'Passphrase', masked: true, value: 'bob-passphrase' }],
+    });
     expect(failure(await vault.tessera(redeem, { input: ticket }))).toEqual({ code: 1, error: expect.stringMatching(/^error TICKET_REDEEMED: /) as string });
     // An application user is not an application administrator: it may not redeem.
     const again = ok(await vault.tessera(['ticket', 'issue', '--app', 'PayrollHost', ...BOB]), 'ticket issue').stdout.trim();
     const byUser = await vault.tessera(['ticket', 'redeem', 'PayrollHost', '--stdin', '--sender', 'CORP\\bob', ...CAROL], { input: again });
-    expect(failure(byUser)).toEqual({ code: 1, error: expect.stringMatching(/^error ACCESS_DENIED: CORP\\carol may not redeem tickets of PayrollHost/) as string });
+    expect(failure(byUser)).toEqual({
+      code: 1,
+      error: expect.stringMatching(/^error ACCESS_DENIED: CORP\\carol may not redeem tickets of PayrollHost/) as string,
+    });
   });
 
   it('shows and updates the SSO system settings; only SSO administrators may', async ({ expect }) => {
     const before = JSON.parse(ok(await ssomanage(vault, ['-displaydb', '--json']), '-displaydb').stdout) as GlobalSettings;
     expect(before).toMatchObject({ ticketsAllowed: true, ticketsValidate: false, affiliateAdminAccounts: [] });
-    const file = await writeBeside(vault, 'global.xml', '<sso>\n  <globalInfo>\n    <ssoAffiliateAdminAccount>CORP\\Affiliates</ssoAffiliateAdminAccount>\n  </globalInfo>\n</sso>\n');
+    const file = await writeBeside(
+      vault,
+      'global.xml',
+      '<sso>\n  <globalInfo>\n    <ssoAffiliateAdminAccount>CORP\\Affiliates</ssoAffiliateAdminAccount>\n  </globalInfo>\n</sso>\n',
+    );
     ok(await ssomanage(vault, ['-updatedb', file]), '-updatedb');
     expect(ok(await ssomanage(vault, ['-displaydb']), '-displaydb').stdout).toContain('SSO affiliate administrators:  CORP\\Affiliates\n');
-    expect(failure(await ssomanage(vault, ['-tickets', 'off', 'off', ...DANA]))).toEqual({ code: 1, error: expect.stringMatching(/^error ACCESS_DENIED: CORP\\dana may not change the SSO system settings/) as string });
-    expect(failure(await ssomanage(vault, ['-tickets', 'maybe', 'no']))).toEqual({ code: 2, error: 'error INVALID_ARGUMENT: -tickets <allow> takes yes or no (on/off too), not "maybe"' });
+    expect(failure(await ssomanage(vault, ['-tickets', 'off', 'off', ...DANA]))).toEqual({
+      code: 1,
+      error: expect.stringMatching(/^error ACCESS_DENIED: CORP\\dana may not change the SSO system settings/) as string,
+    });
+    expect(failure(await ssomanage(vault, ['-tickets', 'maybe', 'no']))).toEqual({
+      code: 2,
+      error: 'error INVALID_ARGUMENT: -tickets <allow> takes yes or no (on/off too), not "maybe"',
+    });
   });
 
   it('deletes mappings by switch and by file, and an application with what remains of it', async ({ expect }) => {
     expect(ok(await ssomanage(vault, ['-deletemapping', 'CORP\\carol', 'PayrollHost']), '-deletemapping').stdout).toBe(
       'Deleted the mapping of CORP\\carol for PayrollHost with its credentials.\n',
     );
-    expect(failure(await ssomanage(vault, ['-disablemapping', 'CORP\\carol', 'PayrollHost']))).toEqual({ code: 1, error: expect.stringMatching(/^error NO_MAPPING: /) as string });
+    expect(failure(await ssomanage(vault, ['-disablemapping', 'CORP\\carol', 'PayrollHost']))).toEqual({
+      code: 1,
+      error: expect.stringMatching(/^error NO_MAPPING: /) as string,
+    });
     const bobOnly = await writeBeside(vault, 'bob.xml', mappingsXml(['CORP\\bob', 'PayrollHost', 'BOB01']));
     ok(await ssomanage(vault, ['-deletemappings', bobOnly]), '-deletemappings');
     expect(ok(await ssomanage(vault, ['-listmappings']), '-listmappings').stdout).toBe('No mappings.\n');

@@ -60,13 +60,17 @@ describe.each(storeTargets)('tessera start on $name', (target) => {
     expect(await vault.events(10589)).toHaveLength(2);
   });
 
-  it('lists events as JSON with the catalogue\'s names, filtered by id and time', async () => {
+  it("lists events as JSON with the catalogue's names, filtered by id and time", async () => {
     const [started] = await vault.events(10501);
     expect(started).toMatchObject({
       id: 10501,
       symbol: 'SSO_INFO_SERVICE_STARTING',
       severity: 'info',
-      params: { 'Computer Name': expect.any(String) as string, 'SQL Server Name': expect.any(String) as string, 'SSO Database Name': expect.any(String) as string },
+      params: {
+        'Computer Name': expect.any(String) as string,
+        'SQL Server Name': expect.any(String) as string,
+        'SSO Database Name': expect.any(String) as string,
+      },
     });
     expect(Number.isNaN(Date.parse(started!.time))).toBe(false);
     const future = await vault.tessera(['events', '--json', '--since', '2999-01-01']);

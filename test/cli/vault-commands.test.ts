@@ -63,7 +63,10 @@ function commands(target: StoreTarget): void {
   it('exports losslessly: export, create in a fresh vault, export again gives the same bytes', async ({ expect }) => {
     const first = join(root, 'export-1.xml');
     ok(await vault.tessera(['app', 'export', '--file', first]), 'app export');
-    expect(failure(await vault.tessera(['app', 'export', '--file', first]))).toEqual({ code: 1, error: `error EEXIST: ${first} already exists: pass --force to replace it (the old file stays intact until the new one is verified), or choose another name` });
+    expect(failure(await vault.tessera(['app', 'export', '--file', first]))).toEqual({
+      code: 1,
+      error: `error EEXIST: ${first} already exists: pass --force to replace it (the old file stays intact until the new one is verified), or choose another name`,
+    });
     const fresh = await createTestVault(target);
     try {
       ok(await fresh.tessera(['init']), 'init fresh');
@@ -81,15 +84,44 @@ function commands(target: StoreTarget): void {
 
   it('updates an application by option and by file; fields cannot change', async ({ expect }) => {
     const updated = JSON.parse(
-      ok(await vault.tessera(['app', 'update', 'payrollhost', '--description', 'Payroll (mainframe)', '--users', 'CORP\\Payroll Users;CORP\\Temps', '--ticket-timeout', '15', '--json']), 'app update').stdout,
+      ok(
+        await vault.tessera([
+          'app',
+          'update',
+          'payrollhost',
+          '--description',
+          'Payroll (mainframe)',
+          '--users',
+          'CORP\\Payroll Users;CORP\\Temps',
+          '--ticket-timeout',
+          '15',
+          '--json',
+        ]),
+        'app update',
+      ).stdout,
     ) as Application;
-    expect(updated).toMatchObject({ name: 'PayrollHost', description: 'Payroll (mainframe)', userAccounts: ['CORP\\Payroll Users', 'CORP\\Temps'], ticketTimeoutMinutes: 15 });
-    const file = await writeBeside(vault, 'payroll-update.xml', PAYROLL_HOST_XML.replace('ops@example.org', 'payroll@example.org').replace('enableApp="no"', 'enableApp="yes"'));
+    expect(updated).toMatchObject({
+      name: 'PayrollHost',
+      description: 'Payroll (mainframe)',
+      userAccounts: ['CORP\\Payroll Users', 'CORP\\Temps'],
+      ticketTimeoutMinutes: 15,
+    });
+    const file = await writeBeside(
+      vault,
+      'payroll-update.xml',
+      PAYROLL_HOST_XML.replace('ops@example.org', 'payroll@example.org').replace('enableApp="no"', 'enableApp="yes"'),
+    );
     const fromFile = ok(await ssomanage(vault, ['-updateapps', file]), '-updateapps').stdout;
     expect(fromFile).toBe('Updated application PayrollHost (E) enabled.\n');
     const shown = JSON.parse(ok(await vault.tessera(['app', 'show', 'PayrollHost', '--json']), 'app show').stdout) as Application;
     // The file is the whole definition: what it says (and leaves at its default) is what the application now has.
-    expect(shown).toMatchObject({ contact: 'payroll@example.org', description: 'Mainframe payroll', userAccounts: ['CORP\\Payroll Users'], ticketTimeoutMinutes: null, flags: { enableApp: true } });
+    expect(shown).toMatchObject({
+      contact: 'payroll@example.org',
+      description: 'Mainframe payroll',
+      userAccounts: ['CORP\\Payroll Users'],
+      ticketTimeoutMinutes: null,
+      flags: { enableApp: true },
+    });
     const fields = await writeBeside(vault, 'payroll-fields.xml', PAYROLL_HOST_XML.replace('label="Passphrase"', 'label="Password"'));
     expect(failure(await vault.tessera(['app', 'update', '--file', fields]))).toEqual({
       code: 1,
@@ -109,10 +141,14 @@ function commands(target: StoreTarget): void {
     expect(JSON.parse(runtime.stdout)).toEqual({ Endpoint: 'https://two', ApiKey: 'k=v;42' });
     expect(failure(await vault.tessera(['config', 'delete', 'AdapterSettings', id, ...HOST]))).toEqual({
       code: 1,
-      error: 'error ACCESS_DENIED: CORP\\host1 may not delete config entries of AdapterSettings: that needs membership of the application administrators. Ask an SSO administrator',
+      error:
+        'error ACCESS_DENIED: CORP\\host1 may not delete config entries of AdapterSettings: that needs membership of the application administrators. Ask an SSO administrator',
     });
     ok(await vault.tessera(['config', 'delete', 'AdapterSettings', id]), 'config delete');
-    expect(failure(await vault.tessera(['config', 'get', 'AdapterSettings', id]))).toEqual({ code: 1, error: `error NO_CONFIG: AdapterSettings has no config entry ${id}` });
+    expect(failure(await vault.tessera(['config', 'get', 'AdapterSettings', id]))).toEqual({
+      code: 1,
+      error: `error NO_CONFIG: AdapterSettings has no config entry ${id}`,
+    });
   });
 
   it('prints masked config values only with --show-secrets, in either read mode, and its output feeds back safely', async ({ expect }) => {
@@ -133,10 +169,16 @@ function commands(target: StoreTarget): void {
     ok(await vault.tessera(['mapping', 'create', 'HostGroup', 'CORP\\PayrollHost', 'HOST01']), 'mapping create');
     const values = await writeBeside(vault, 'host01.txt', 'host-secret\n');
     ok(await vault.tessera(['credentials', 'set', 'HostGroup', 'HOST01', '--from-file', values]), 'credentials set --from-file');
-    const found = ok(await vault.tessera(['lookup', 'HostGroup', '--external', 'HOST01', '--password-file', '-', '--json'], { input: 'host-secret\n' }), 'lookup --external');
+    const found = ok(
+      await vault.tessera(['lookup', 'HostGroup', '--external', 'HOST01', '--password-file', '-', '--json'], { input: 'host-secret\n' }),
+      'lookup --external',
+    );
     expect(JSON.parse(found.stdout)).toEqual({ application: 'HostGroup', account: 'CORP\\PayrollHost', externalUser: 'HOST01' });
     const wrong = await vault.tessera(['lookup', 'HostGroup', '--external', 'HOST01', '--password-file', '-'], { input: 'guess\n' });
-    expect(failure(wrong)).toEqual({ code: 1, error: 'error HOST_CREDENTIALS_INVALID: the password of external user HOST01 does not match the one stored for HostGroup' });
+    expect(failure(wrong)).toEqual({
+      code: 1,
+      error: 'error HOST_CREDENTIALS_INVALID: the password of external user HOST01 does not match the one stored for HostGroup',
+    });
   });
 }
 
@@ -159,18 +201,33 @@ describe.sequential('bad input', () => {
       error: `error XML_INVALID: ${broken} line 4, column 29: the XML is not well-formed: expected </contact> (opened on line 4) but found </contakt>: close every element before the one around it`,
     });
     const unlabelled = await writeBeside(vault, 'unlabelled.xml', PAYROLL_HOST_XML.replace(' label="Passphrase"', ''));
-    expect(failure(await ssomanage(vault, ['-createapps', unlabelled]))).toEqual({ code: 1, error: expect.stringMatching(new RegExp(`^error XML_INVALID: ${unlabelled.replaceAll('/', '\\/')} line 8: <field> needs a label attribute`)) as string });
+    expect(failure(await ssomanage(vault, ['-createapps', unlabelled]))).toEqual({
+      code: 1,
+      error: expect.stringMatching(new RegExp(`^error XML_INVALID: ${unlabelled.replaceAll('/', '\\/')} line 8: <field> needs a label attribute`)) as string,
+    });
     expect(ok(await vault.tessera(['app', 'list', '--all']), 'app list').stdout).toBe('No affiliate applications.\n');
   });
 
   it('keeps --as to the vault commands, and never takes secrets from argv', async ({ expect }) => {
     const refused = await vault.tessera(['secret', 'status', ...as('CORP\\bob')]);
-    expect(failure(refused)).toEqual({ code: 2, error: expect.stringMatching(/^error INVALID_ARGUMENT: --as and --groups apply to the vault commands/) as string });
-    expect(failure(await vault.tessera(['app', 'list', '--groups', 'CORP\\X']))).toEqual({ code: 2, error: 'error INVALID_ARGUMENT: --groups needs --as ACCOUNT: it names the groups of that account' });
-    expect(failure(await vault.tessera(['app', 'list', '--as', 'bob']))).toEqual({ code: 2, error: expect.stringMatching(/^error INVALID_ARGUMENT: --as: "bob" is not an account name/) as string });
+    expect(failure(refused)).toEqual({
+      code: 2,
+      error: expect.stringMatching(/^error INVALID_ARGUMENT: --as and --groups apply to the vault commands/) as string,
+    });
+    expect(failure(await vault.tessera(['app', 'list', '--groups', 'CORP\\X']))).toEqual({
+      code: 2,
+      error: 'error INVALID_ARGUMENT: --groups needs --as ACCOUNT: it names the groups of that account',
+    });
+    expect(failure(await vault.tessera(['app', 'list', '--as', 'bob']))).toEqual({
+      code: 2,
+      error: expect.stringMatching(/^error INVALID_ARGUMENT: --as: "bob" is not an account name/) as string,
+    });
     const argvTicket = await vault.tessera(['ticket', 'redeem', 'PayrollHost', 'T1.abc']);
     expect(failure(argvTicket)).toEqual({ code: 2, error: "error INVALID_ARGUMENT: too many arguments for 'redeem'. Expected 1 argument but got 2." });
-    expect(failure(await vault.tessera(['ticket', 'redeem', 'PayrollHost']))).toEqual({ code: 2, error: 'error INVALID_ARGUMENT: give the ticket with --ticket-file FILE or --stdin (one of them)' });
+    expect(failure(await vault.tessera(['ticket', 'redeem', 'PayrollHost']))).toEqual({
+      code: 2,
+      error: 'error INVALID_ARGUMENT: give the ticket with --ticket-file FILE or --stdin (one of them)',
+    });
   });
 
   it('gives the usage for -help (exit 0), no switch or an unknown one (exit 2)', async ({ expect }) => {
@@ -181,6 +238,9 @@ describe.sequential('bad input', () => {
     expect(unknown.stderr).toMatch(/^error INVALID_ARGUMENT: unknown or unsupported switch -enablesso\n\nUsage: ssomanage <switch>/);
     const none = await ssoclient(vault, []);
     expect({ code: none.code, usage: none.stderr.startsWith('Usage: ssoclient <switch>') }).toEqual({ code: 2, usage: true });
-    expect(failure(await ssomanage(vault, ['-listapps', '--stdin']))).toEqual({ code: 2, error: 'error INVALID_ARGUMENT: --from-file and --stdin go with -setcredentials, not -listapps' });
+    expect(failure(await ssomanage(vault, ['-listapps', '--stdin']))).toEqual({
+      code: 2,
+      error: 'error INVALID_ARGUMENT: --from-file and --stdin go with -setcredentials, not -listapps',
+    });
   });
 });

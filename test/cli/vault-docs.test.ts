@@ -81,7 +81,14 @@ describe('docs/cli.md', () => {
       expect(redeem.stdout).toContain(option);
     }
     const update = await runBin('cli/tessera.js', ['app', 'update', '--help']);
-    for (const option of ['--file <xml>', '--description <text>', '--contact <text>', '--users <accounts>', '--admins <accounts>', '--ticket-timeout <minutes>']) {
+    for (const option of [
+      '--file <xml>',
+      '--description <text>',
+      '--contact <text>',
+      '--users <accounts>',
+      '--admins <accounts>',
+      '--ticket-timeout <minutes>',
+    ]) {
       expect(update.stdout).toContain(option);
     }
   });

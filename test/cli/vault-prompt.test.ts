@@ -25,7 +25,11 @@ const APP_XML = `<sso>
 
 async function onTerminal(vault: TestVault, args: string[], answers: Array<[string, string]>) {
   const env = { ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('TESSERA_'))), ...vault.env };
-  const { stdout } = await run('python3', [`${repoRoot}test/support/pty-run.py`, JSON.stringify(answers), '--', process.execPath, distFile('cli/tessera.js'), ...args], { env });
+  const { stdout } = await run(
+    'python3',
+    [`${repoRoot}test/support/pty-run.py`, JSON.stringify(answers), '--', process.execPath, distFile('cli/tessera.js'), ...args],
+    { env },
+  );
   return JSON.parse(stdout) as { exit: number; screen: string };
 }
 
@@ -40,16 +44,22 @@ describe('credentials set at a terminal', () => {
   afterAll(() => vault?.cleanup());
 
   it('asks each field by its label, echoes visible ones only, and asks masked ones twice', async () => {
-    const result = await onTerminal(vault, ['credentials', 'set', 'Ledger', 'CORP\\ann'], [
-      ['Region: ', 'EMEA\r'],
-      ['Password: ', 'quiet-lantern-42\r'],
-      ['Confirm Password: ', 'quiet-lantern-42\r'],
-    ]);
+    const result = await onTerminal(
+      vault,
+      ['credentials', 'set', 'Ledger', 'CORP\\ann'],
+      [
+        ['Region: ', 'EMEA\r'],
+        ['Password: ', 'quiet-lantern-42\r'],
+        ['Confirm Password: ', 'quiet-lantern-42\r'],
+      ],
+    );
     expect(result.screen).toContain('Credentials for Ledger (2 fields):');
     expect(result.screen).toContain('Region: EMEA');
     expect(result.screen).not.toContain('quiet-lantern-42');
     expect(result.exit).toBe(0);
-    const looked = JSON.parse(ok(await vault.tessera(['lookup', 'Ledger', '--account', 'CORP\\ann', '--show-secrets', '--json']), 'lookup').stdout) as ShownCredentials;
+    const looked = JSON.parse(
+      ok(await vault.tessera(['lookup', 'Ledger', '--account', 'CORP\\ann', '--show-secrets', '--json']), 'lookup').stdout,
+    ) as ShownCredentials;
     expect(looked.fields).toEqual([
       { label: 'Region', masked: false, value: 'EMEA' },
       { label: 'Password', masked: true, value: 'quiet-lantern-42' },
@@ -57,11 +67,15 @@ describe('credentials set at a terminal', () => {
   });
 
   it('changes nothing when the two entries of a masked field differ', async () => {
-    const result = await onTerminal(vault, ['credentials', 'set', 'Ledger', 'CORP\\ann'], [
-      ['Region: ', 'APAC\r'],
-      ['Password: ', 'one\r'],
-      ['Confirm Password: ', 'two\r'],
-    ]);
+    const result = await onTerminal(
+      vault,
+      ['credentials', 'set', 'Ledger', 'CORP\\ann'],
+      [
+        ['Region: ', 'APAC\r'],
+        ['Password: ', 'one\r'],
+        ['Confirm Password: ', 'two\r'],
+      ],
+    );
     expect(result.exit).toBe(1);
     expect(result.screen).toContain('error PASSWORD_MISMATCH: the two entries of Password differ: no credentials were changed');
     const looked = JSON.parse(ok(await vault.tessera(['lookup', 'Ledger', '--account', 'CORP\\ann', '--json']), 'lookup').stdout) as ShownCredentials;

@@ -390,10 +390,7 @@ function partialFileSuite(): void {
           const file = join(ws.dir, name);
           if (force) await copyFile(ws.oldBak, file);
           const before = await listDir(ws.dir);
-          expectKilledAt(
-            await ws.run(['secret', 'backup', file, '--password-file', ws.passwordFile, ...(force ? ['--force'] : [])], { crashAt: step }),
-            step,
-          );
+          expectKilledAt(await ws.run(['secret', 'backup', file, '--password-file', ws.passwordFile, ...(force ? ['--force'] : [])], { crashAt: step }), step);
           const size = await sizeOf(file);
           // Never a partial or an empty target: absent, or the complete earlier file.
           expect(size, `${name}: ${String(size)} bytes after a crash at ${step}`).toBe(force ? full : undefined);

@@ -42,16 +42,22 @@ describe('the catalog data', () => {
     for (const e of source) {
       expect(isEventId(e.id), `id ${e.id}`).toBe(true);
       const entry = catalog[e.id as keyof typeof catalog];
-      expect({ id: entry.id, symbol: entry.symbol, severity: entry.severity, params: entry.params }, `id ${e.id}`)
-        .toEqual({ id: e.id, symbol: e.symbol, severity: e.severity, params: e.params });
+      expect({ id: entry.id, symbol: entry.symbol, severity: entry.severity, params: entry.params }, `id ${e.id}`).toEqual({
+        id: e.id,
+        symbol: e.symbol,
+        severity: e.severity,
+        params: e.params,
+      });
       expect(entry.area).toBe(e.area);
       expect(entry.kind).toBe(e.kind);
       expect(entry.summary).toBe(e.summary ?? '');
       expect(entry.action).toBe(e.action ?? '');
     }
-    expect(Object.keys(catalog).map(Number).sort((a, b) => a - b)).toEqual(
-      source.map((e) => e.id).sort((a, b) => a - b),
-    );
+    expect(
+      Object.keys(catalog)
+        .map(Number)
+        .sort((a, b) => a - b),
+    ).toEqual(source.map((e) => e.id).sort((a, b) => a - b));
   });
 
   it('keys every entry by its own id', () => {
@@ -70,9 +76,7 @@ describe('scripts/generate-catalog.mjs', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     for (const rel of GENERATED) {
-      expect(readFileSync(join(root, rel), 'utf8'), `${rel} is stale: run npm run generate`).toBe(
-        readFileSync(join(out, rel), 'utf8'),
-      );
+      expect(readFileSync(join(root, rel), 'utf8'), `${rel} is stale: run npm run generate`).toBe(readFileSync(join(out, rel), 'utf8'));
     }
   });
 
@@ -88,8 +92,7 @@ describe('scripts/generate-catalog.mjs', () => {
       .map((line) => Number(/id="event-(\d+)"/.exec(line)?.[1]))
       .sort((a, b) => a - b);
     expect(marked).toEqual([
-      10501, 10502, 10504, 10505, 10521, 10523, 10524, 10525, 10526, 10559, 10560, 10564, 10565, 10589,
-      10779, 10815, 10836, 10839, 10840,
+      10501, 10502, 10504, 10505, 10521, 10523, 10524, 10525, 10526, 10559, 10560, 10564, 10565, 10589, 10779, 10815, 10836, 10839, 10840,
     ]);
   });
 

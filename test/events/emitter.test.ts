@@ -1,15 +1,7 @@
 import { pino } from 'pino';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { eventMessage } from '../../src/events/emitter.js';
-import {
-  catalog,
-  createEventEmitter,
-  describeEvent,
-  isEventId,
-  type EventParamName,
-  type EventParams,
-  type EventSink,
-} from '../../src/events/index.js';
+import { catalog, createEventEmitter, describeEvent, isEventId, type EventParamName, type EventParams, type EventSink } from '../../src/events/index.js';
 import type { NewEvent, StoredEvent } from '../../src/store/types.js';
 
 /** A real, in-memory event sink: an array and a sequence number. */
@@ -115,10 +107,7 @@ describe('createEventEmitter', () => {
     const second = await events.emit(10564, {}, 'backup.bak is not a Tessera backup file');
 
     expect(second.seq).toBe(2);
-    expect(sink.events.map((e) => e.message)).toEqual([
-      catalog[10502].summary,
-      'backup.bak is not a Tessera backup file',
-    ]);
+    expect(sink.events.map((e) => e.message)).toEqual([catalog[10502].summary, 'backup.bak is not a Tessera backup file']);
     expect(lines.map((l) => l.msg)).toEqual(sink.events.map((e) => e.message));
     expect(sink.events[0]?.params).toEqual({});
   });
@@ -146,13 +135,15 @@ describe('createEventEmitter', () => {
     const failure = new Error('disk full');
     sink.failWith = failure;
 
-    await expect(events.emit(10559, {
-      'File Name': 'f.bak',
-      'Current MSID': 'a',
-      'Previous MSID': 'b',
-      'Client User': 'u',
-      'Client Computer': 'c',
-    })).rejects.toBe(failure);
+    await expect(
+      events.emit(10559, {
+        'File Name': 'f.bak',
+        'Current MSID': 'a',
+        'Previous MSID': 'b',
+        'Client User': 'u',
+        'Client Computer': 'c',
+      }),
+    ).rejects.toBe(failure);
 
     expect(sink.events).toEqual([]);
     expect(lines).toHaveLength(2);
@@ -193,9 +184,7 @@ describe('describeEvent and isEventId', () => {
     const entry = describeEvent(10560);
     expect(entry).toBe(catalog[10560]);
     expect(entry.symbol).toBe('SSO_ERROR_BACKUP_SECRET_FAILED');
-    expectTypeOf(entry.params).toEqualTypeOf<
-      readonly ['File Name', 'Current MSID', 'Previous MSID', 'Client User', 'Error Code']
-    >();
+    expectTypeOf(entry.params).toEqualTypeOf<readonly ['File Name', 'Current MSID', 'Previous MSID', 'Client User', 'Error Code']>();
   });
 
   it('recognises catalog ids only', () => {

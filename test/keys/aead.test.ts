@@ -95,8 +95,7 @@ describe('envelope edges', () => {
     otherVersion[0] = 0;
     const longerId = Buffer.from(sealed);
     longerId[1] = 200; // names a key id running past the end
-    const expected =
-      'DECRYPTION_FAILED: the data could not be decrypted: it was sealed under another key, damaged, or moved from where it was stored';
+    const expected = 'DECRYPTION_FAILED: the data could not be decrypted: it was sealed under another key, damaged, or moved from where it was stored';
     for (const malformed of [Buffer.alloc(0), Buffer.from([1]), Buffer.from([1, 0]), otherVersion, longerId, sealed.subarray(0, 20)]) {
       expect(openError(() => openEnvelope(key, malformed, aad))).toBe(expected);
     }

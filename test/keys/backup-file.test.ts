@@ -249,7 +249,10 @@ describe('a forged backup header', () => {
 
   it('with the right password but a password check of another length is damaged, never a wrong password', async () => {
     // A check that matched only in its first 32 bytes would also be a forgery.
-    const forged = forgeHeader(bytes, (h) => (h.passwordCheck = Buffer.concat([Buffer.from(String(h.passwordCheck), 'base64'), Buffer.alloc(1)]).toString('base64')));
+    const forged = forgeHeader(
+      bytes,
+      (h) => (h.passwordCheck = Buffer.concat([Buffer.from(String(h.passwordCheck), 'base64'), Buffer.alloc(1)]).toString('base64')),
+    );
     expect(await restoreOutcome(forged)).toBe('BACKUP_DAMAGED');
   });
 
@@ -337,7 +340,8 @@ describe('the size of a backup file', () => {
   it('reads a device that has no size only one byte past the limit', async () => {
     await expect(readBackupFile('/dev/zero')).rejects.toMatchObject({
       code: 'BACKUP_NOT_A_BACKUP',
-      message: '/dev/zero is not a Tessera master secret backup: it holds more than 1048576 bytes, and a backup has at most 1048576: check that you chose the right file',
+      message:
+        '/dev/zero is not a Tessera master secret backup: it holds more than 1048576 bytes, and a backup has at most 1048576: check that you chose the right file',
     });
     expect((await readBackupFile('/dev/null')).length).toBe(0);
   });
@@ -399,7 +403,9 @@ describe('what reading a backup file says', () => {
         'It was cut off while being written or copied: use another copy of the backup',
     );
     expect(await outcome(bytes.subarray(0, 13))).toMatch(/^BACKUP_TRUNCATED: .* it has 13 bytes and should have at least 14\. /);
-    expect(await outcome(bytes.subarray(0, bytes.length - 1))).toMatch(new RegExp(`it has ${bytes.length - 1} bytes and should have at least ${bytes.length}\\. `));
+    expect(await outcome(bytes.subarray(0, bytes.length - 1))).toMatch(
+      new RegExp(`it has ${bytes.length - 1} bytes and should have at least ${bytes.length}\\. `),
+    );
     expect(await outcome(Buffer.concat([bytes, Buffer.from([0, 0])]))).toBe(error('it has 2 bytes more than its header says'));
     const flipped = Buffer.from(bytes);
     flipped[20]! ^= 1;
@@ -433,9 +439,9 @@ describe('what reading a backup file says', () => {
     expect(await outcome(await authentic(() => undefined, plaintext))).toBe('ok');
     expect(await outcome(await authentic((h) => (h.vaultId = 'vault-2'), plaintext))).toBe(error('its header does not describe its contents'));
     const reordered = [keyring.previous[0]!.msid, keyring.current.msid];
-    expect(await outcome(await authentic((h) => Object.assign(h, { msids: reordered, currentMsid: reordered[0], previousMsid: reordered[1] }), plaintext))).toBe(
-      error('its header does not describe its contents'),
-    );
+    expect(
+      await outcome(await authentic((h) => Object.assign(h, { msids: reordered, currentMsid: reordered[0], previousMsid: reordered[1] }), plaintext)),
+    ).toBe(error('its header does not describe its contents'));
     expect(await outcome(await authentic(() => undefined, Buffer.from('not a keyring')))).toBe(error('its contents do not have the expected layout'));
   });
 

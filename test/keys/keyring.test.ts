@@ -142,7 +142,7 @@ describe('keyring details', () => {
     for (const plaintext of plaintexts) expect(plaintext.every((byte) => byte === 0)).toBe(true);
   });
 
-  it('refuses a keyring of another vault sealed under this vault\'s associated data', () => {
+  it("refuses a keyring of another vault sealed under this vault's associated data", () => {
     // Only someone holding the seal could do this; the check still holds.
     const other = newKeyring('vault-2', generateMasterSecret('HOST\\a', now));
     const sealed = seal.seal(encodeKeyring(other), Buffer.from('tessera/keyring/v1/vault=vault-1'));
@@ -154,7 +154,14 @@ describe('keyring details', () => {
   it.each([
     ['empty', Buffer.alloc(0)],
     ['three bytes', Buffer.from([0, 0, 0])],
-    ['a facts length past the end', (() => { const b = encoding({ format: 1, vaultId: 'v', secrets: [entry] }, 1); b.writeUInt32BE(b.length, 0); return b; })()],
+    [
+      'a facts length past the end',
+      (() => {
+        const b = encoding({ format: 1, vaultId: 'v', secrets: [entry] }, 1);
+        b.writeUInt32BE(b.length, 0);
+        return b;
+      })(),
+    ],
     ['facts that are not JSON', Buffer.concat([Buffer.from([0, 0, 0, 3]), Buffer.from('{x}')])],
     ['format 2', encoding({ format: 2, vaultId: 'v', secrets: [entry] }, 1)],
     ['no format', encoding({ vaultId: 'v', secrets: [entry] }, 1)],

@@ -44,9 +44,7 @@ const fixedSeal: Seal = {
 
 const describeSecrets = (keyring: Keyring) => allSecrets(keyring).map(({ key, ...facts }) => ({ ...facts, key: key.toString('hex') }));
 
-const ENVELOPE = [
-  'AQJrMe1A1uinlS1GopkKd5w4ySva7tgNvksvuWlAPhixh9V2vrIpLY4hGlnBpbOp/o9Q2Q==',
-].join('');
+const ENVELOPE = ['AQJrMe1A1uinlS1GopkKd5w4ySva7tgNvksvuWlAPhixh9V2vrIpLY4hGlnBpbOp/o9Q2Q=='].join('');
 const ENCODED_KEYRING = [
   'AAABEHsiZm9ybWF0IjoxLCJ2YXVsdElkIjoidmF1bHQta2F0Iiwic2VjcmV0cyI6W3sibXNpZCI6IjAwMDAwMDAyLTAwMDAtNDAw',
   'MC04MDAwLTAwMDAwMDAwMDAwMiIsImNyZWF0ZWRBdCI6IjIwMjYtMDEtMDJUMDA6MDA6MDAuMDAwWiIsImNyZWF0ZWRCeSI6IkhP',
@@ -90,7 +88,7 @@ describe('the envelope format (keys/aead.ts)', () => {
     expect(openEnvelope(KEY, envelope, Buffer.from('tessera/test/v1')).toString()).toBe('tessera known answer');
   });
 
-  it('writes exactly AES-256-GCM of the plaintext under its nonce, authenticating the caller\'s data and then the header', () => {
+  it("writes exactly AES-256-GCM of the plaintext under its nonce, authenticating the caller's data and then the header", () => {
     const aad = Buffer.from('tessera/test/v1');
     const envelope = sealEnvelope(KEY, 'key-7', Buffer.from('tessera known answer'), aad);
     const header = Buffer.from([1, 5, ...Buffer.from('key-7')]);

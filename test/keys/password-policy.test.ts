@@ -42,10 +42,29 @@ describe('backup password policy', () => {
 
 describe('backup password policy, rule by rule', () => {
   const WELL_KNOWN = [
-    'password1234', 'password12345', 'password123456', 'passwordpassword', '123456789012', '1234567890123',
-    'qwertyuiop12', 'qwertyuiop123', 'iloveyou1234', 'administrator', 'administrator1', 'changemenow1',
-    'letmein12345', 'welcome12345', 'correcthorsebatterystaple', 'trustno1trustno1', 'masterpassword',
-    'mastersecret', 'mastersecret1', 'enterprisesso', 'biztalkserver', 'p@ssw0rd1234', 'passw0rd1234',
+    'password1234',
+    'password12345',
+    'password123456',
+    'passwordpassword',
+    '123456789012',
+    '1234567890123',
+    'qwertyuiop12',
+    'qwertyuiop123',
+    'iloveyou1234',
+    'administrator',
+    'administrator1',
+    'changemenow1',
+    'letmein12345',
+    'welcome12345',
+    'correcthorsebatterystaple',
+    'trustno1trustno1',
+    'masterpassword',
+    'mastersecret',
+    'mastersecret1',
+    'enterprisesso',
+    'biztalkserver',
+    'p@ssw0rd1234',
+    'passw0rd1234',
   ];
 
   it.each(WELL_KNOWN)('refuses the well-known password %j, in any case', (password) => {
@@ -73,16 +92,16 @@ describe('backup password policy, rule by rule', () => {
   });
 
   it('counts characters after NFC normalization, at both length limits', () => {
-    expect(code('x'.repeat(11))).toMatch(/^PASSWORD_POLICY: the password has 11 characters and needs at least 12: use at least 12 characters that are hard to guess, for example four or five random words$/);
+    expect(code('x'.repeat(11))).toMatch(
+      /^PASSWORD_POLICY: the password has 11 characters and needs at least 12: use at least 12 characters that are hard to guess, for example four or five random words$/,
+    );
     expect(code('violetlamp12')).toBe('ok');
     // "é" typed as e + combining accent is one character once normalized.
     expect(code('cafe\u0301cafe\u0301cafe\u0301')).toBe('ok');
     expect(code('cafe\u0301cafe\u0301caf')).toMatch(/^PASSWORD_POLICY: the password has 11 characters and needs at least 12/);
     const longest = 'violet tractor '.repeat(18).slice(0, 256);
     expect(code(longest)).toBe('ok');
-    expect(code(`${longest}x`)).toBe(
-      'PASSWORD_TOO_LONG: the password has 257 characters and may have at most 256: choose a shorter one',
-    );
+    expect(code(`${longest}x`)).toBe('PASSWORD_TOO_LONG: the password has 257 characters and may have at most 256: choose a shorter one');
     expect(code('\u{1F511}'.repeat(100) + 'violet tractor')).toBe('ok'); // 114 characters, 214 UTF-16 units
     expect(code('e\u0301'.repeat(200) + 'violet tractor lamp')).toBe('ok'); // 419 code points, 219 after NFC
   });

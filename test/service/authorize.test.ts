@@ -68,7 +68,7 @@ const outcome = (run: () => unknown): string => {
 };
 
 describe('membership', () => {
-  it('matches the caller\'s name or any of its groups, ignoring case', () => {
+  it("matches the caller's name or any of its groups, ignoring case", () => {
     expect(memberOf(user('CORP\\bob'), ['corp\\BOB'])).toBe(true);
     expect(memberOf(user('CORP\\bob', 'CORP\\a', 'corp\\payroll users'), ['CORP\\Payroll Users'])).toBe(true);
     expect(memberOf(user('CORP\\bob', 'CORP\\a'), ['CORP\\b', 'CORP\\bobby'])).toBe(false);
@@ -83,7 +83,7 @@ describe('membership', () => {
     expect(memberOf(user('CORP\\eve', 'CORP\\\u212Aate'), ['CORP\\kate'])).toBe(false);
   });
 
-  it('of an empty list is nobody\'s, not even a caller without a name', () => {
+  it("of an empty list is nobody's, not even a caller without a name", () => {
     expect(memberOf(user('', ''), [])).toBe(false);
     expect(memberOf(user('CORP\\bob', 'CORP\\x'), [])).toBe(false);
   });
@@ -118,7 +118,7 @@ describe('roles', () => {
     expect(hasRole(appAdmin, global, 'appUser', app)).toBe(true);
   });
 
-  it('with adminAccountSame, the application\'s own administrators are not administrators (affiliate ones still are)', () => {
+  it("with adminAccountSame, the application's own administrators are not administrators (affiliate ones still are)", () => {
     expect(isAppAdmin(appAdmin, global, sameAdmins)).toBe(false);
     expect(hasRole(appAdmin, global, 'appUser', sameAdmins)).toBe(false);
     expect(isAppAdmin(affiliate, global, sameAdmins)).toBe(true);
@@ -138,9 +138,7 @@ describe('authorizing an operation on an application', () => {
   it('answers NO_APP, word for word, when the caller may not see it or it does not exist', () => {
     const hidden = outcome(() => authorizeApp(stranger, global, app, 'Payroll', 'appUser', 'see it'));
     const missing = outcome(() => authorizeApp(stranger, global, undefined, 'Payroll', 'appUser', 'see it'));
-    expect(hidden).toBe(
-      'NO_APP: there is no affiliate application named Payroll (or you may not see it): check the name with tessera app list',
-    );
+    expect(hidden).toBe('NO_APP: there is no affiliate application named Payroll (or you may not see it): check the name with tessera app list');
     expect(missing).toBe(hidden);
     expect(outcome(() => authorizeApp(local, global, undefined, 'Payroll', 'appUser', 'see it'))).toBe(hidden);
     expect(outcome(() => authorizeApp(appAdmin, global, sameAdmins, 'Payroll', 'appAdmin', 'update it'))).toBe(hidden);
@@ -161,7 +159,7 @@ describe('authorizing an operation on an application', () => {
 });
 
 describe('authorizing an operation on the SSO system', () => {
-  it('lets the role\'s holders pass and tells everyone else which role is needed', () => {
+  it("lets the role's holders pass and tells everyone else which role is needed", () => {
     expect(outcome(() => authorize(ssoAdmin, global, 'ssoAdmin', 'change the SSO system settings'))).toBe('ok');
     expect(outcome(() => authorize(affiliate, global, 'affiliateAdmin', 'create applications'))).toBe('ok');
     expect(outcome(() => authorize(affiliate, global, 'ssoAdmin', 'change the SSO system settings'))).toBe(

@@ -13,7 +13,10 @@ const dana = user('CORP\\dana', 'CORP\\Payroll Admins');
  * would disagree with it and break them.
  */
 describe.each(storeTargets)('one clock on $name', (target) => {
-  for (const [label, offset] of [['a year ahead of', YEAR_MS], ['a year behind', -YEAR_MS]] as const) {
+  for (const [label, offset] of [
+    ['a year ahead of', YEAR_MS],
+    ['a year behind', -YEAR_MS],
+  ] as const) {
     describe(`with the clock ${label} the wall clock`, () => {
       let h: VaultHarness;
       beforeEach(async () => {
@@ -52,10 +55,7 @@ describe.each(storeTargets)('one clock on $name', (target) => {
         h.clock.now = new Date(h.clock.now.getTime() + 1);
         expect(await h.service.remindBackupIfNeeded({ atStart: false })).toBe(true);
         const reminders = await h.store.listEvents({ id: 10589 });
-        expect(reminders.map((e) => e.time)).toEqual([
-          new Date(h.clock.now.getTime() - DAY_MS).toISOString(),
-          h.clock.now.toISOString(),
-        ]);
+        expect(reminders.map((e) => e.time)).toEqual([new Date(h.clock.now.getTime() - DAY_MS).toISOString(), h.clock.now.toISOString()]);
       });
     });
   }

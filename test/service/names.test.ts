@@ -52,7 +52,10 @@ describe.each(storeTargets)('names on $name', (target) => {
 
   it('refuse, naming the field and the character, what would act on a terminal or hide in a name', async () => {
     const refusal = async (run: Promise<unknown>) => {
-      const error = (await run.then(() => undefined, (failure: unknown) => failure)) as { code: string; message: string };
+      const error = (await run.then(
+        () => undefined,
+        (failure: unknown) => failure,
+      )) as { code: string; message: string };
       return `${error.code}: ${error.message}`;
     };
     expect(await refusal(h.vault.applications.update('Payroll', { description: 'clear \u001b[2J' }, admin))).toBe(

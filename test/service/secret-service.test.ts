@@ -29,9 +29,7 @@ describe.each(storeTargets)('master secret lifecycle on $name', (target) => {
     await h.service.backup(backupTo(file, { reminder: 'tractor' }), alice);
     const status = await h.service.status();
     expect(status.backupRequired).toBe(false);
-    expect(status.backups).toEqual([
-      expect.objectContaining({ file, msid: currentMsid, kind: 'backup', clientUser: 'HOST\\alice', coversCurrent: true }),
-    ]);
+    expect(status.backups).toEqual([expect.objectContaining({ file, msid: currentMsid, kind: 'backup', clientUser: 'HOST\\alice', coversCurrent: true })]);
     expect(await eventsOf(10559)).toEqual([
       { 'File Name': file, 'Current MSID': currentMsid, 'Previous MSID': '', 'Client User': 'HOST\\alice', 'Client Computer': 'HOST' },
     ]);
@@ -116,7 +114,7 @@ describe.each(storeTargets)('master secret lifecycle on $name', (target) => {
     expect(forced.msids).toContain(generated.currentMsid);
   });
 
-  it('refuses another vault\'s backup unless forced', async () => {
+  it("refuses another vault's backup unless forced", async () => {
     await h.service.init(alice);
     const other = await createHarness(target);
     try {

@@ -31,7 +31,11 @@ describe.each(storeTargets)('stored bytes on $name', (target) => {
   });
 
   const lookup = () => h.vault.lookup.getCredentials('Payroll', bob);
-  const codeOf = (promise: Promise<unknown>) => promise.then(() => 'ok', (error: Error & { code?: string }) => error.code ?? String(error));
+  const codeOf = (promise: Promise<unknown>) =>
+    promise.then(
+      () => 'ok',
+      (error: Error & { code?: string }) => error.code ?? String(error),
+    );
 
   it('a credential envelope naming another data key version, or none, is DECRYPTION_FAILED', async () => {
     const [row] = await rawSql(h.config, 'select mapping_id, ordinal, ciphertext from credentials');
@@ -53,10 +57,16 @@ describe.each(storeTargets)('stored bytes on $name', (target) => {
   });
 
   it('a config value naming another data key version is DECRYPTION_FAILED', async () => {
-    await h.vault.applications.create(appInput('Settings', { type: 'configStore', fields: [
-      { ordinal: 0, label: 'Endpoint', masked: false, sync: false },
-      { ordinal: 1, label: 'ApiKey', masked: true, sync: false },
-    ] }), admin);
+    await h.vault.applications.create(
+      appInput('Settings', {
+        type: 'configStore',
+        fields: [
+          { ordinal: 0, label: 'Endpoint', masked: false, sync: false },
+          { ordinal: 1, label: 'ApiKey', masked: true, sync: false },
+        ],
+      }),
+      admin,
+    );
     await h.vault.config.set('Settings', SETTINGS_ID, { Endpoint: 'https://a', ApiKey: 'k1' }, admin);
     const rows = await rawSql(h.config, 'select identifier, ordinal, ciphertext from config_entries order by ordinal');
     for (const row of rows) {
@@ -91,7 +101,10 @@ describe.each(storeTargets)('stored bytes on $name', (target) => {
     const file = join(h.dir, 'reminded.bak');
     await h.service.backup(backupTo(file, { reminder: REMINDER }), alice);
     const shown: BackupInfo[] = [];
-    const wrong = { ...restoreFrom(file, { password: 'amber-falcon-river-42' }), password: async (info: BackupInfo) => (shown.push(info), 'amber-falcon-river-42') };
+    const wrong = {
+      ...restoreFrom(file, { password: 'amber-falcon-river-42' }),
+      password: async (info: BackupInfo) => (shown.push(info), 'amber-falcon-river-42'),
+    };
     await expect(h.service.restore(wrong, alice)).rejects.toMatchObject({
       code: 'WRONG_PASSWORD',
       message: `Failed to restore the master secret from ${file} (the vault was not changed): the password does not open ${file}: enter the password given when this backup was made`,

@@ -49,12 +49,12 @@ describe.each(storeTargets)('tickets on $name', (target) => {
   const bobsCredentials = { application: 'Payroll', account: 'CORP\\bob', externalUser: 'bob-ext', fields: [{ label: 'Password', value: 's3cret' }] };
 
   describe('issue', () => {
-    it('stands for the caller, from now for the application\'s lifetime, or the system\'s when it has none', async () => {
+    it("stands for the caller, from now for the application's lifetime, or the system's when it has none", async () => {
       const start = h.clock.now.getTime();
       const issued = await h.vault.tickets.issue(bob, 'Payroll');
       expect(issued.expiresAt).toBe(new Date(start + 7 * MINUTE).toISOString());
       expect(await claimsOf(issued.ticket)).toEqual({
-        id: expect.any(String),
+        id: expect.any(String) as string,
         account: 'CORP\\bob',
         issuer: 'CORP\\bob',
         issuedAt: new Date(start).toISOString(),
@@ -106,7 +106,9 @@ describe.each(storeTargets)('tickets on $name', (target) => {
     it('is refused when the application stopped allowing tickets after the ticket was issued', async () => {
       const { ticket } = await h.vault.tickets.issue(bob, 'Payroll');
       await h.vault.applications.update('Payroll', { flags: { allowTickets: false } }, admin);
-      expect(await failure(h.vault.tickets.redeem('Payroll', ticket, dana, { sender: 'CORP\\bob' }))).toBe('TICKETS_NOT_ALLOWED: tickets are not allowed for Payroll');
+      expect(await failure(h.vault.tickets.redeem('Payroll', ticket, dana, { sender: 'CORP\\bob' }))).toBe(
+        'TICKETS_NOT_ALLOWED: tickets are not allowed for Payroll',
+      );
       expect(await messagesOf(10539)).toEqual(['ValidateAndRedeemTicket on Payroll by CORP\\dana failed: tickets are not allowed for Payroll']);
     });
 
@@ -141,7 +143,12 @@ describe.each(storeTargets)('tickets on $name', (target) => {
       expect(await h.store.listEvents({ id: 10594 })).toEqual([]);
       expect((await h.store.listEvents({ id: 10536 })).map(({ params, message }) => ({ params, message }))).toEqual([
         {
-          params: expect.objectContaining({ Function: 'RedeemTicket', 'Application Name': 'Payroll', 'Client User': 'CORP\\dana', 'Error Code': 'TICKET_ISSUER_MISMATCH' }),
+          params: expect.objectContaining({
+            Function: 'RedeemTicket',
+            'Application Name': 'Payroll',
+            'Client User': 'CORP\\dana',
+            'Error Code': 'TICKET_ISSUER_MISMATCH',
+          }) as Record<string, string>,
           message: 'RedeemTicket on Payroll by CORP\\dana failed: Payroll requires tickets to be validated: use validate-and-redeem with the message sender',
         },
       ]);

@@ -44,9 +44,19 @@ describe.each(storeTargets)('the SSO vault on $name', (target) => {
     });
 
     it('check flags against the type and fields against 0..n-1', async () => {
-      await expect(h.vault.applications.create(appInput('G', { type: 'group', flags: { ...appInput('x').flags } }), admin)).rejects.toMatchObject({ code: 'APP_INVALID_FLAGS' });
+      await expect(h.vault.applications.create(appInput('G', { type: 'group', flags: { ...appInput('x').flags } }), admin)).rejects.toMatchObject({
+        code: 'APP_INVALID_FLAGS',
+      });
       await expect(
-        h.vault.applications.create(appInput('F', { fields: [{ ordinal: 0, label: 'Id', masked: false, sync: false }, { ordinal: 2, label: 'P', masked: true, sync: false }] }), admin),
+        h.vault.applications.create(
+          appInput('F', {
+            fields: [
+              { ordinal: 0, label: 'Id', masked: false, sync: false },
+              { ordinal: 2, label: 'P', masked: true, sync: false },
+            ],
+          }),
+          admin,
+        ),
       ).rejects.toMatchObject({ code: 'APP_INCOMPLETE_FIELDS' });
       await expect(h.vault.applications.create(appInput('H', { type: 'hostGroup' }), admin)).rejects.toMatchObject({ code: 'APP_INVALID' });
       await expect(h.vault.applications.create(appInput('A', { adminAccounts: ['Everyone'] }), admin)).rejects.toMatchObject({ code: 'ACCOUNT_INVALID' });
@@ -78,7 +88,7 @@ describe.each(storeTargets)('the SSO vault on $name', (target) => {
       await expect(h.vault.global.update({ ticketsAllowed: true }, user('CORP\\frank', 'CORP\\Affiliates'))).rejects.toMatchObject({ code: 'ACCESS_DENIED' });
     });
 
-    it('let application users manage only their own mapping, and administrators anyone\'s', async () => {
+    it("let application users manage only their own mapping, and administrators anyone's", async () => {
       await payroll();
       await expect(h.vault.mappings.create('Payroll', 'CORP\\carol', 'carol-ext', payrollUser)).rejects.toMatchObject({ code: 'ACCESS_DENIED' });
       await h.vault.mappings.create('Payroll', 'CORP\\carol', 'carol-ext', otherUser);
@@ -90,7 +100,7 @@ describe.each(storeTargets)('the SSO vault on $name', (target) => {
   });
 
   describe('mappings and lookup', () => {
-    it('start disabled, are enabled by setting credentials, and return the caller\'s own credentials', async () => {
+    it("start disabled, are enabled by setting credentials, and return the caller's own credentials", async () => {
       await h.vault.applications.create(appInput('Payroll'), admin);
       await h.vault.applications.setEnabled('Payroll', true, admin);
       const mapping = await h.vault.mappings.create('Payroll', 'CORP\\bob', 'bob-ext', admin);
@@ -152,10 +162,13 @@ describe.each(storeTargets)('the SSO vault on $name', (target) => {
       expect(await h.vault.lookup.hostLookup('Mainframe', 'TSO002', admin)).toEqual({ account: 'CORP\\svc-mainframe', externalUser: 'TSO002' });
     });
 
-    it('give a group application\'s users the credentials of the first listed group they belong to', async () => {
+    it("give a group application's users the credentials of the first listed group they belong to", async () => {
       await h.vault.applications.create(appInput('Shared', { type: 'group', userAccounts: ['CORP\\Ops', 'CORP\\Payroll Users'] }), admin);
       await h.vault.applications.setEnabled('Shared', true, admin);
-      for (const [group, ext] of [['CORP\\Ops', 'ops-ext'], ['CORP\\Payroll Users', 'payroll-ext']] as const) {
+      for (const [group, ext] of [
+        ['CORP\\Ops', 'ops-ext'],
+        ['CORP\\Payroll Users', 'payroll-ext'],
+      ] as const) {
         await h.vault.mappings.create('Shared', group, ext, admin);
         await h.vault.mappings.setCredentials('Shared', group, [`${ext}-pw`], admin);
       }
@@ -203,7 +216,7 @@ describe.each(storeTargets)('the SSO vault on $name', (target) => {
       await expect(h.vault.tickets.issue(payrollUser, 'Payroll')).rejects.toMatchObject({ code: 'TICKETS_NOT_ALLOWED' });
     });
 
-    it('redeem once for the owner\'s credentials, then never again', async () => {
+    it("redeem once for the owner's credentials, then never again", async () => {
       await h.vault.global.update({ ticketsAllowed: true }, admin);
       const { ticket, expiresAt } = await h.vault.tickets.issue(payrollUser, 'Payroll');
       expect(Date.parse(expiresAt) - h.clock.now.getTime()).toBe(2 * 60_000);
@@ -227,8 +240,14 @@ describe.each(storeTargets)('the SSO vault on $name', (target) => {
       await expect(h.vault.tickets.redeem('Payroll', 'not a ticket', payrollAdmin)).rejects.toMatchObject({ code: 'TICKET_MALFORMED' });
       const altered = ticket.slice(0, -4) + (ticket.endsWith('AAAA') ? 'BBBB' : 'AAAA');
       await expect(h.vault.tickets.redeem('Payroll', altered, payrollAdmin)).rejects.toMatchObject({ code: 'TICKET_INVALID' });
-      await expect(h.vault.tickets.redeem('Payroll', ticket, payrollAdmin, { sender: 'CORP\\mallory' })).rejects.toMatchObject({ code: 'TICKET_ISSUER_MISMATCH' });
-      expect((await h.store.listEvents({ id: 10594 }))[0]!.params).toEqual({ 'Application Name': 'Payroll', 'Ticket Issued By': 'CORP\\bob', 'Sender Name': 'CORP\\mallory' });
+      await expect(h.vault.tickets.redeem('Payroll', ticket, payrollAdmin, { sender: 'CORP\\mallory' })).rejects.toMatchObject({
+        code: 'TICKET_ISSUER_MISMATCH',
+      });
+      expect((await h.store.listEvents({ id: 10594 }))[0]!.params).toEqual({
+        'Application Name': 'Payroll',
+        'Ticket Issued By': 'CORP\\bob',
+        'Sender Name': 'CORP\\mallory',
+      });
       h.clock.now = new Date(h.clock.now.getTime() + 5 * 60_000 + 1);
       await expect(h.vault.tickets.redeem('Payroll', ticket, payrollAdmin, { sender: 'CORP\\bob' })).rejects.toMatchObject({ code: 'TICKET_EXPIRED' });
     });
@@ -257,8 +276,13 @@ describe.each(storeTargets)('the SSO vault on $name', (target) => {
       await h.vault.config.set('BizTalkSettings', id, { Endpoint: 'https://a', ApiKey: 'k1' }, admin);
       await h.vault.config.set('BizTalkSettings', id, { apikey: 'k2' }, admin);
       expect(await h.vault.config.get('BizTalkSettings', id, 'admin', admin)).toEqual({ Endpoint: 'https://a' });
-      expect(await h.vault.config.get('BizTalkSettings', id.toLowerCase(), 'runtime', user('CORP\\host', 'CORP\\BizTalk Hosts'))).toEqual({ Endpoint: 'https://a', ApiKey: 'k2' });
-      await expect(h.vault.config.get('BizTalkSettings', id, 'admin', user('CORP\\host', 'CORP\\BizTalk Hosts'))).rejects.toMatchObject({ code: 'ACCESS_DENIED' });
+      expect(await h.vault.config.get('BizTalkSettings', id.toLowerCase(), 'runtime', user('CORP\\host', 'CORP\\BizTalk Hosts'))).toEqual({
+        Endpoint: 'https://a',
+        ApiKey: 'k2',
+      });
+      await expect(h.vault.config.get('BizTalkSettings', id, 'admin', user('CORP\\host', 'CORP\\BizTalk Hosts'))).rejects.toMatchObject({
+        code: 'ACCESS_DENIED',
+      });
       await h.vault.config.delete('BizTalkSettings', id, admin);
       await expect(h.vault.config.get('BizTalkSettings', id, 'runtime', admin)).rejects.toMatchObject({ code: 'NO_CONFIG' });
       expect((await h.vault.applications.list(admin)).map((a) => a.name)).toEqual([]);

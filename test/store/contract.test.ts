@@ -57,10 +57,7 @@ describe.each(storeTargets)('store contract: $name', (target) => {
     });
 
     it('lets exactly one of two concurrent creators win', async () => {
-      const results = await Promise.allSettled([
-        store.createVault(sampleVault({ vaultId: 'a' })),
-        store.createVault(sampleVault({ vaultId: 'b' })),
-      ]);
+      const results = await Promise.allSettled([store.createVault(sampleVault({ vaultId: 'a' })), store.createVault(sampleVault({ vaultId: 'b' }))]);
       const won = results.filter((r) => r.status === 'fulfilled');
       const lost = results.filter((r) => r.status === 'rejected');
       expect(won).toHaveLength(1);
@@ -161,10 +158,7 @@ describe.each(storeTargets)('store contract: $name', (target) => {
       expect(symbols(await store.listEvents({ since }))).toEqual(['EVENT_6', 'EVENT_7', 'EVENT_8']);
       expect(symbols(await store.listEvents({ limit: 2 }))).toEqual(['EVENT_7', 'EVENT_8']);
       expect(symbols(await store.listEvents({ id: 10500, limit: 2 }))).toEqual(['EVENT_3', 'EVENT_6']);
-      expect(symbols(await store.listEvents({ id: 10502, since: sampleEvent(3).time, limit: 5 }))).toEqual([
-        'EVENT_5',
-        'EVENT_8',
-      ]);
+      expect(symbols(await store.listEvents({ id: 10502, since: sampleEvent(3).time, limit: 5 }))).toEqual(['EVENT_5', 'EVENT_8']);
       expect(await store.listEvents({ limit: 0 })).toEqual([]);
       await expect(store.listEvents({ limit: -1 })).rejects.toSatisfy(expectCode('INVALID_QUERY'));
     });

@@ -77,9 +77,7 @@ describe.each(storeTargets)('processes racing on one $name vault', (target) => {
       // Far enough ahead for every child to boot and import the store first.
       START_AT: String(Date.now() + 1_500),
     };
-    const results = await Promise.all(
-      Array.from({ length: PROCESSES }, (_, index) => runWorker<WorkerResult>(WORKER, { ...env, INDEX: String(index) })),
-    );
+    const results = await Promise.all(Array.from({ length: PROCESSES }, (_, index) => runWorker<WorkerResult>(WORKER, { ...env, INDEX: String(index) })));
 
     expect(results.filter((result) => result.created)).toHaveLength(1);
     const won = results.flatMap((result) => result.won);

@@ -1,14 +1,5 @@
 /** Sample records for the store tests. */
-import type {
-  ApplicationFlags,
-  DataKeyRecord,
-  KeyringUpdate,
-  NewApplication,
-  NewEvent,
-  NewMapping,
-  NewVault,
-  SealedField,
-} from '../../src/store/index.js';
+import type { ApplicationFlags, DataKeyRecord, KeyringUpdate, NewApplication, NewEvent, NewMapping, NewVault, SealedField } from '../../src/store/index.js';
 
 export function sampleVault(overrides: Partial<NewVault> = {}): NewVault {
   return {

@@ -32,7 +32,8 @@ describe.each(storeTargets)('migration 008 (name keys): $name', (target) => {
     const raw = await openRawSql(database.config);
     try {
       const old = (text: string) => text.toLowerCase();
-      for (const row of await raw.run('select id, name from applications')) await raw.run('update applications set name_key = ? where id = ?', [old(String(row.name)), row.id]);
+      for (const row of await raw.run('select id, name from applications'))
+        await raw.run('update applications set name_key = ? where id = ?', [old(String(row.name)), row.id]);
       for (const row of await raw.run('select id, account, account_unique_key, external_user from mappings')) {
         await raw.run('update mappings set account_key = ?, account_unique_key = ?, external_key = ? where id = ?', [
           old(String(row.account)),
@@ -42,7 +43,11 @@ describe.each(storeTargets)('migration 008 (name keys): $name', (target) => {
         ]);
       }
       for (const row of await raw.run('select distinct application_id, identifier from config_entries')) {
-        await raw.run('update config_entries set identifier_key = ? where application_id = ? and identifier = ?', [old(String(row.identifier)), row.application_id, row.identifier]);
+        await raw.run('update config_entries set identifier_key = ? where application_id = ? and identifier = ?', [
+          old(String(row.identifier)),
+          row.application_id,
+          row.identifier,
+        ]);
       }
       await extra((sql, params) => raw.run(sql, params));
       await raw.run("delete from kysely_migration where name = '008-name-keys'");
@@ -103,9 +108,10 @@ describe.each(storeTargets)('migration 008 (name keys): $name', (target) => {
     // toLowerCase() spells the capital sigma at a word's end as ς: two distinct old keys.
     await store.createMapping(sampleMapping(app.id, 'CORP\\ΑΣ', 'e1'));
     await asWrittenByTheOldVersion(async (run) => {
-      await run('insert into mappings (id, application_id, account, account_key, account_unique_key, external_user, external_key, enabled, has_credentials, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?)', [
-        'm-sigma', app.id, 'CORP\\ασ', 'corp\\ασ', 'corp\\ασ', 'e2', 'e2', '2024-05-02T10:00:00.000Z', '2024-05-02T10:00:00.000Z',
-      ]);
+      await run(
+        'insert into mappings (id, application_id, account, account_key, account_unique_key, external_user, external_key, enabled, has_credentials, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?)',
+        ['m-sigma', app.id, 'CORP\\ασ', 'corp\\ασ', 'corp\\ασ', 'e2', 'e2', '2024-05-02T10:00:00.000Z', '2024-05-02T10:00:00.000Z'],
+      );
     });
     expect('CORP\\ΑΣ'.toLowerCase()).not.toBe('CORP\\ασ'.toLowerCase());
     expect(nameKey('CORP\\ΑΣ')).toBe(nameKey('CORP\\ασ'));
@@ -116,7 +122,9 @@ describe.each(storeTargets)('migration 008 (name keys): $name', (target) => {
       (failure: unknown) => failure,
     );
     expect(isTesseraError(error, 'STORE_MIGRATION_FAILED')).toBe(true);
-    expect((error as Error).message).toContain('(migration 008-name-keys): mapped accounts "CORP\\ΑΣ" and "CORP\\ασ" now compare equal, as Windows compares names');
+    expect((error as Error).message).toContain(
+      '(migration 008-name-keys): mapped accounts "CORP\\ΑΣ" and "CORP\\ασ" now compare equal, as Windows compares names',
+    );
     expect(await keys()).toEqual(before);
   });
 });

@@ -3,15 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isTesseraError } from '../../src/errors/tessera-error.js';
 import { openStore, type ApplicationRecord, type DataKeyRecord, type KeyringRotation, type MappingRecord, type Store } from '../../src/store/index.js';
 import { storeTargets, type TestDatabase } from '../support/databases.js';
-import {
-  ALL_FLAGS_OFF,
-  sampleApplication,
-  sampleDataKey,
-  sampleMapping,
-  sampleUpdate,
-  sampleVault,
-  sealed,
-} from './fixtures.js';
+import { ALL_FLAGS_OFF, sampleApplication, sampleDataKey, sampleMapping, sampleUpdate, sampleVault, sealed } from './fixtures.js';
 
 function expectCode(code: string): (error: unknown) => boolean {
   return (error) => isTesseraError(error, code);
@@ -234,7 +226,7 @@ describe.each(storeTargets)('vault store contract: $name', (target) => {
       expect(await store.listApplications()).toEqual([]);
     });
 
-    it('lists every application\'s keys', async () => {
+    it("lists every application's keys", async () => {
       const a = await app('A');
       const b = await app('B');
       expect(await store.listDataKeys()).toEqual([sampleDataKey(a.id), sampleDataKey(b.id)]);
@@ -242,17 +234,18 @@ describe.each(storeTargets)('vault store contract: $name', (target) => {
   });
 
   describe('rotateKeyring', () => {
-    const rewrap = (applicationId: string) =>
-      sampleDataKey(applicationId, { msid: 'msid-2', wrapped: Buffer.from(`rewrapped ${applicationId}`) });
+    const rewrap = (applicationId: string) => sampleDataKey(applicationId, { msid: 'msid-2', wrapped: Buffer.from(`rewrapped ${applicationId}`) });
     /** A rotation to `update` that re-wraps every key it is handed under update.currentMsid. */
-    const rotation = (update: ReturnType<typeof sampleUpdate>, seen: string[][] = []) => (keys: DataKeyRecord[]): KeyringRotation => {
-      seen.push(keys.map((key) => `${key.applicationId}:${key.msid}`));
-      return {
-        keyring: update,
-        msids: [update.currentMsid, update.previousMsid!],
-        rewrapped: keys.map((key) => sampleDataKey(key.applicationId, { msid: update.currentMsid, wrapped: Buffer.from(`rewrapped ${key.applicationId}`) })),
+    const rotation =
+      (update: ReturnType<typeof sampleUpdate>, seen: string[][] = []) =>
+      (keys: DataKeyRecord[]): KeyringRotation => {
+        seen.push(keys.map((key) => `${key.applicationId}:${key.msid}`));
+        return {
+          keyring: update,
+          msids: [update.currentMsid, update.previousMsid!],
+          rewrapped: keys.map((key) => sampleDataKey(key.applicationId, { msid: update.currentMsid, wrapped: Buffer.from(`rewrapped ${key.applicationId}`) })),
+        };
       };
-    };
 
     it('swaps the keyring and re-wraps every data key in one step, handing over every key there is', async () => {
       await store.createVault(sampleVault());
@@ -302,7 +295,9 @@ describe.each(storeTargets)('vault store contract: $name', (target) => {
       // The rotation forgets to re-wrap A's key (wrapped by msid-1) and keeps only msid-2.
       const dropping = store.rotateKeyring(1, () => ({ keyring: update, msids: ['msid-2'], rewrapped: [] }));
       await expect(dropping).rejects.toSatisfy(expectCode('INVALID_QUERY'));
-      await expect(dropping).rejects.toThrow(`the new keyring drops master secret msid-1, which still wraps the data key of application ${a.id}: nothing was changed`);
+      await expect(dropping).rejects.toThrow(
+        `the new keyring drops master secret msid-1, which still wraps the data key of application ${a.id}: nothing was changed`,
+      );
       expect(await store.getVault()).toEqual({ ...sampleVault(), generation: 1, updatedAt: sampleVault().createdAt });
       expect(await store.listDataKeys()).toEqual([sampleDataKey(a.id)]);
       // Keeping msid-1 is fine.
@@ -340,7 +335,7 @@ describe.each(storeTargets)('vault store contract: $name', (target) => {
       await store.createApplication(sampleApplication('B'), sampleDataKey('app-b', { msid: 'msid-1' }));
       const stale = store.createApplication(sampleApplication('C'), sampleDataKey('app-c', { msid: 'msid-0' }));
       await expect(stale).rejects.toSatisfy(expectCode('KEYRING_CHANGED'));
-      await expect(stale).rejects.toThrow('the data key of application app-c is wrapped by master secret msid-0, which the vault\'s keyring no longer holds');
+      await expect(stale).rejects.toThrow("the data key of application app-c is wrapped by master secret msid-0, which the vault's keyring no longer holds");
       expect((await store.listApplications()).map((application) => application.id)).not.toContain('app-c');
       expect((await store.listDataKeys()).map((key) => key.applicationId)).not.toContain('app-c');
     });
@@ -380,7 +375,11 @@ describe.each(storeTargets)('vault store contract: $name', (target) => {
 
       const byAccount = store.createMapping(sampleMapping(payroll.id, 'contoso\\BOB', 'other-ext'));
       await expect(byAccount).rejects.toSatisfy(expectCode('MAPPING_EXISTS'));
-      await expect(byAccount).rejects.toMatchObject({ status: 409, eventId: 10753, message: expect.stringMatching(/^CONTOSO\\bob already has a mapping/) as string });
+      await expect(byAccount).rejects.toMatchObject({
+        status: 409,
+        eventId: 10753,
+        message: expect.stringMatching(/^CONTOSO\\bob already has a mapping/) as string,
+      });
 
       const byExternal = store.createMapping(sampleMapping(payroll.id, 'CONTOSO\\carol', 'BOB-EXT'));
       await expect(byExternal).rejects.toSatisfy(expectCode('MAPPING_EXISTS'));
@@ -395,20 +394,14 @@ describe.each(storeTargets)('vault store contract: $name', (target) => {
     it('keeps external users unique in a group application', async () => {
       const shared = await app('Shared', { type: 'group', flags: { ...ALL_FLAGS_OFF, groupApp: true } });
       await store.createMapping(sampleMapping(shared.id, 'CONTOSO\\Ops', 'shared-ext'));
-      await expect(store.createMapping(sampleMapping(shared.id, 'CONTOSO\\Payroll Users', 'shared-ext'))).rejects.toSatisfy(
-        expectCode('MAPPING_EXISTS'),
-      );
+      await expect(store.createMapping(sampleMapping(shared.id, 'CONTOSO\\Payroll Users', 'shared-ext'))).rejects.toSatisfy(expectCode('MAPPING_EXISTS'));
     });
 
     it('maps many external users to the one account of a host group application, each external user once', async () => {
       const host = await app('Mainframe', { type: 'hostGroup', windowsAccount: 'CONTOSO\\svc-mf' });
       const first = await store.createMapping(sampleMapping(host.id, 'CONTOSO\\svc-mf', 'TSO001'));
-      const second = await store.createMapping(
-        sampleMapping(host.id, 'contoso\\SVC-MF', 'TSO002', { createdAt: '2024-05-03T00:00:00.000Z' }),
-      );
-      await expect(store.createMapping(sampleMapping(host.id, 'CONTOSO\\svc-mf', 'tso001', { id: 'dup' }))).rejects.toSatisfy(
-        expectCode('MAPPING_EXISTS'),
-      );
+      const second = await store.createMapping(sampleMapping(host.id, 'contoso\\SVC-MF', 'TSO002', { createdAt: '2024-05-03T00:00:00.000Z' }));
+      await expect(store.createMapping(sampleMapping(host.id, 'CONTOSO\\svc-mf', 'tso001', { id: 'dup' }))).rejects.toSatisfy(expectCode('MAPPING_EXISTS'));
       expect(await store.getMappingByExternalUser(host.id, 'tso002')).toEqual(second);
       expect(await store.getMapping(host.id, 'CONTOSO\\svc-mf')).toEqual(first); // the oldest
       expect(await store.listMappings({ applicationId: host.id })).toEqual([first, second]);
@@ -492,7 +485,7 @@ describe.each(storeTargets)('vault store contract: $name', (target) => {
       expect(await store.getCredentials(created.id)).toEqual([sealed(1, 'old')]);
     });
 
-    it('ends concurrent setters with exactly one writer\'s complete set of fields', async () => {
+    it("ends concurrent setters with exactly one writer's complete set of fields", async () => {
       const payroll = await app('Payroll');
       const created = await store.createMapping(sampleMapping(payroll.id, 'CONTOSO\\bob', 'bob-ext'));
       const sets = [1, 2, 3, 4].map((n) => [sealed(1, `user-${n}`), sealed(2, `pw-${n}`)]);
@@ -569,7 +562,7 @@ describe.each(storeTargets)('vault store contract: $name', (target) => {
       expect(await store.redeemTicket('ticket-old', justExpired, now)).toBe(false);
     });
 
-    it('judges the purge window by the caller\'s clock, not the wall clock', async () => {
+    it("judges the purge window by the caller's clock, not the wall clock", async () => {
       const past = new Date('2003-02-01T00:00:00.000Z');
       const expiresAt = new Date(past.getTime() + 60_000).toISOString();
       expect(await store.redeemTicket('ticket-2003', expiresAt, past)).toBe(true);

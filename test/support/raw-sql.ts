@@ -32,7 +32,12 @@ export async function openRawSql(config: StoreConfig): Promise<RawSql> {
   return {
     run: async (text, params = []) => {
       let n = 0;
-      return (await client.query(text.replace(/\?/g, () => `$${++n}`), params)).rows as Array<Record<string, unknown>>;
+      return (
+        await client.query(
+          text.replace(/\?/g, () => `$${++n}`),
+          params,
+        )
+      ).rows as Array<Record<string, unknown>>;
     },
     close: () => client.end(),
   };

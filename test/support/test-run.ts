@@ -82,10 +82,7 @@ async function dropLeftovers(client: pg.Client, isGone: (run: string) => Promise
 
 /** Takes the run's lock if no live process holds it; a session keeps every lock it takes. */
 async function tryLock(client: pg.Client, run: string): Promise<boolean> {
-  const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock($1, $2) as locked', [
-    RUN_LOCK_CLASS,
-    runKey(run),
-  ]);
+  const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock($1, $2) as locked', [RUN_LOCK_CLASS, runKey(run)]);
   return rows[0]?.locked === true;
 }
 

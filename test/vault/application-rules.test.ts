@@ -96,17 +96,35 @@ describe('a new application', () => {
     expect(outcome(() => checkNewApplication(input({ description: 'd'.repeat(257) })))).toBe(
       'FIELD_TOO_LONG: the description has 257 characters and may have at most 256',
     );
-    expect(outcome(() => checkNewApplication(input({ contact: 'c'.repeat(257) })))).toBe('FIELD_TOO_LONG: the contact has 257 characters and may have at most 256');
+    expect(outcome(() => checkNewApplication(input({ contact: 'c'.repeat(257) })))).toBe(
+      'FIELD_TOO_LONG: the contact has 257 characters and may have at most 256',
+    );
     expect(outcome(() => checkText('label', 'x'.repeat(257)))).toBe('FIELD_TOO_LONG: the label has 257 characters and may have at most 256');
     expect(outcome(() => checkText('label', ''))).toBe('ok');
   });
 
   it.each([
     ['an individual application with groupApp', input({ flags: flags({ groupApp: true }) }), 'groupApp must be no for a individual application'],
-    ['a group application without groupApp', input({ type: 'group', flags: flags({ groupApp: false }, 'group') }), 'groupApp must be yes for a group application'],
-    ['an individual application with configStoreApp', input({ flags: flags({ configStoreApp: true }) }), 'configStoreApp must be no for a individual application'],
-    ['a config store without configStoreApp', input({ type: 'configStore', flags: flags({ configStoreApp: false }, 'configStore') }), 'configStoreApp must be yes for a configStore application'],
-    ['a host-initiated group application', input({ type: 'group', flags: flags({ hostInitiatedSSO: true }, 'group') }), 'group applications are Windows-initiated only (hostInitiatedSSO must be no)'],
+    [
+      'a group application without groupApp',
+      input({ type: 'group', flags: flags({ groupApp: false }, 'group') }),
+      'groupApp must be yes for a group application',
+    ],
+    [
+      'an individual application with configStoreApp',
+      input({ flags: flags({ configStoreApp: true }) }),
+      'configStoreApp must be no for a individual application',
+    ],
+    [
+      'a config store without configStoreApp',
+      input({ type: 'configStore', flags: flags({ configStoreApp: false }, 'configStore') }),
+      'configStoreApp must be yes for a configStore application',
+    ],
+    [
+      'a host-initiated group application',
+      input({ type: 'group', flags: flags({ hostInitiatedSSO: true }, 'group') }),
+      'group applications are Windows-initiated only (hostInitiatedSSO must be no)',
+    ],
     [
       'a host group that is not host-initiated',
       input({ type: 'hostGroup', windowsAccount: 'CORP\\svc', flags: flags({ hostInitiatedSSO: false }, 'hostGroup') }),
@@ -143,7 +161,9 @@ describe('a new application', () => {
     expect(outcome(() => checkNewApplication(input({ fields: [...fields(2), { ...fields(2)[1]!, label: 'Again' }] })))).toBe(
       'APP_INCOMPLETE_FIELDS: the fields of Payroll must be numbered 0 to 2 without gaps or repeats (got 0, 1, 1)',
     );
-    expect(outcome(() => checkNewApplication(input({ fields: fields(2).map((f) => ({ ...f, ordinal: f.ordinal + 1 })) })))).toMatch(/^APP_INCOMPLETE_FIELDS: .*\(got 1, 2\)$/);
+    expect(outcome(() => checkNewApplication(input({ fields: fields(2).map((f) => ({ ...f, ordinal: f.ordinal + 1 })) })))).toMatch(
+      /^APP_INCOMPLETE_FIELDS: .*\(got 1, 2\)$/,
+    );
     // Sorted as numbers: 10 comes after 9, not after 1.
     expect(outcome(() => checkNewApplication(input({ fields: fields(11) })))).toBe('ok');
   });
@@ -194,17 +214,25 @@ describe('ticket lifetimes', () => {
   });
 
   it.each([0, -1, -525_600, 1.5, 0.5, Number.NaN, 525_601, Number.POSITIVE_INFINITY, 2 ** 53])('refuse %j minutes', (minutes) => {
-    expect(outcome(() => checkTicketTimeout(minutes))).toBe(`TICKET_TIMEOUT_INVALID: a ticket lifetime must be a whole number of minutes from 1 to 525600, not ${minutes}`);
+    expect(outcome(() => checkTicketTimeout(minutes))).toBe(
+      `TICKET_TIMEOUT_INVALID: a ticket lifetime must be a whole number of minutes from 1 to 525600, not ${minutes}`,
+    );
   });
 });
 
 describe('account names', () => {
-  it.each(['CORP\\bob', 'CORP\\Payroll Users', 'corp.example\\bob', 'bob@corp.example', 'CORP\\everyone', 'EVERYONE-INC\\bob', 'BUILTINS\\bob', 'builtin@corp.example'])(
-    'accept %j',
-    (account) => {
-      expect(outcome(() => checkAccount(account))).toBe('ok');
-    },
-  );
+  it.each([
+    'CORP\\bob',
+    'CORP\\Payroll Users',
+    'corp.example\\bob',
+    'bob@corp.example',
+    'CORP\\everyone',
+    'EVERYONE-INC\\bob',
+    'BUILTINS\\bob',
+    'builtin@corp.example',
+  ])('accept %j', (account) => {
+    expect(outcome(() => checkAccount(account))).toBe('ok');
+  });
 
   it.each([
     'Everyone',
@@ -221,12 +249,23 @@ describe('account names', () => {
     expect(outcome(() => checkAccount(account))).toBe(`ACCOUNT_INVALID: ${account} is a built-in account; name a domain group or user instead`);
   });
 
-  it.each(['', 'bob', '\\bob', 'CORP\\', 'CORP\\bob\\x', 'a\\b@c', '@corp', 'bob@', 'a@b@c', ' CORP\\bob', '\tCORP\\bob', 'bob smith@corp', 'bob@corp example'])(
-    'refuse %j, which is neither DOMAIN\\name nor name@domain',
-    (account) => {
-      expect(outcome(() => checkAccount(account))).toBe(`ACCOUNT_INVALID: "${account}" is not an account name: write DOMAIN\\name or name@domain`);
-    },
-  );
+  it.each([
+    '',
+    'bob',
+    '\\bob',
+    'CORP\\',
+    'CORP\\bob\\x',
+    'a\\b@c',
+    '@corp',
+    'bob@',
+    'a@b@c',
+    ' CORP\\bob',
+    '\tCORP\\bob',
+    'bob smith@corp',
+    'bob@corp example',
+  ])('refuse %j, which is neither DOMAIN\\name nor name@domain', (account) => {
+    expect(outcome(() => checkAccount(account))).toBe(`ACCOUNT_INVALID: "${account}" is not an account name: write DOMAIN\\name or name@domain`);
+  });
 
   // Lower-casing folded the Kelvin sign U+212A into "k"; names now compare by a Windows-like key.
   it('are not the same as a look-alike (Kelvin sign for K)', () => {

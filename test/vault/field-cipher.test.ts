@@ -47,10 +47,24 @@ describe('sealed field details', () => {
   };
 
   it('seal every value given, each under its own ordinal, named by the data key version', () => {
-    const sealed = sealFields(dataKey, owner, new Map([[0, 'bob-ext'], [1, 'pässwörd'], [2, '']]));
+    const sealed = sealFields(
+      dataKey,
+      owner,
+      new Map([
+        [0, 'bob-ext'],
+        [1, 'pässwörd'],
+        [2, ''],
+      ]),
+    );
     expect(sealed.map((field) => field.ordinal)).toEqual([0, 1, 2]);
     expect(sealed.map(fieldKeyVersion)).toEqual([4, 4, 4]);
-    expect(openFields(dataKey, owner, sealed)).toEqual(new Map([[0, 'bob-ext'], [1, 'pässwörd'], [2, '']]));
+    expect(openFields(dataKey, owner, sealed)).toEqual(
+      new Map([
+        [0, 'bob-ext'],
+        [1, 'pässwörd'],
+        [2, ''],
+      ]),
+    );
     expect(openFields(dataKey, owner, [])).toEqual(new Map());
   });
 

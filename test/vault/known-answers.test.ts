@@ -24,12 +24,8 @@ const TICKET = [
   'M298nIIckL2DMpJrcRv-ojpJDdbUy2vmbuxTP6-KSeQF7ioDG2S0IyNbL9f4f5RCDuzJFnwtlENkZFnHTVqnXtnVjY4VUaLeLeEw',
   '6xlTZMzm5Qb',
 ].join('');
-const CREDENTIAL = [
-  'AQRkazoz66VKE4dNsvpzGR7Waooh50tMqFBITYvhY8NrhseU+jNQ4g==',
-].join('');
-const CONFIG = [
-  'AQRkazozFR2L1RHfVDMrgib86GowG+qDUFPirCPJoJ+21dZyfiBYEo5coI3q18ABwn/IKbY=',
-].join('');
+const CREDENTIAL = ['AQRkazoz66VKE4dNsvpzGR7Waooh50tMqFBITYvhY8NrhseU+jNQ4g=='].join('');
+const CONFIG = ['AQRkazozFR2L1RHfVDMrgib86GowG+qDUFPirCPJoJ+21dZyfiBYEo5coI3q18ABwn/IKbY='].join('');
 
 describe('the ticket format (vault/tickets.ts)', () => {
   const claims = {

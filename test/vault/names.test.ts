@@ -7,7 +7,14 @@ describe('nameKey', () => {
   it('upper-cases case pairs and leaves alone letters whose upper case is another letter', () => {
     expect(nameKey('corp\\Kate')).toBe('CORP\\KATE');
     expect(nameKey('Ärger-ä')).toBe('ÄRGER-Ä');
-    for (const [lookAlike, letter] of [['\u212a', 'k'], ['ſ', 's'], ['ı', 'i'], ['µ', 'μ'], ['ϐ', 'β'], ['ǅ', 'ǆ']]) {
+    for (const [lookAlike, letter] of [
+      ['\u212a', 'k'],
+      ['ſ', 's'],
+      ['ı', 'i'],
+      ['µ', 'μ'],
+      ['ϐ', 'β'],
+      ['ǅ', 'ǆ'],
+    ]) {
       expect(lookAlike!.toLowerCase() === letter || lookAlike!.toUpperCase() === letter!.toUpperCase(), lookAlike).toBe(true);
       expect(nameKey(lookAlike!), lookAlike).not.toBe(nameKey(letter!));
     }
@@ -55,7 +62,9 @@ describe('text rules', () => {
     );
     expect(textProblem('tab\there', 'text')).toContain('U+0009 CHARACTER TABULATION at character 4');
     expect(textProblem('del\u007f', 'text')).toContain('U+007F DELETE');
-    expect(textProblem('line\u2028', 'text')).toContain('U+2028 LINE SEPARATOR at character 5, which is not allowed: line separators break the text across lines');
+    expect(textProblem('line\u2028', 'text')).toContain(
+      'U+2028 LINE SEPARATOR at character 5, which is not allowed: line separators break the text across lines',
+    );
     expect(textProblem('José 😀 中文 Ελληνικά', 'name')).toBeUndefined();
   });
 

@@ -19,15 +19,14 @@ const outcome = (run: () => unknown): string => {
     return `${(error as { code?: string }).code}: ${(error as Error).message}`;
   }
 };
-const MALFORMED =
-  'TICKET_MALFORMED: the ticket is not in Tessera\'s format (it should start with "T1."): pass the ticket exactly as issued';
+const MALFORMED = 'TICKET_MALFORMED: the ticket is not in Tessera\'s format (it should start with "T1."): pass the ticket exactly as issued';
 const INVALID = 'TICKET_INVALID: the ticket was not issued by this vault or was altered: ask the caller for a new ticket';
 
 describe('tickets', () => {
   it('hold a fresh id and the claims given, and read back to exactly those', () => {
     const a = issueTicket(keyring, claims);
     const b = issueTicket(keyring, claims);
-    expect(a.claims).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), ...claims });
+    expect(a.claims).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/) as string, ...claims });
     expect(a.claims.id).not.toBe(b.claims.id);
     expect(a.ticket).toMatch(/^T1\.[A-Za-z0-9_-]+$/);
     expect(readTicket(keyring, a.ticket)).toEqual(a.claims);
@@ -86,7 +85,10 @@ describe('tickets', () => {
 
   it.each([
     ['too short to be an envelope', 'T1.AAAA'],
-    ['an envelope naming an unknown secret', `T1.${sealEnvelope(Buffer.alloc(32, 1), 'no-such-msid', Buffer.from('{}'), Buffer.alloc(0)).toString('base64url')}`],
+    [
+      'an envelope naming an unknown secret',
+      `T1.${sealEnvelope(Buffer.alloc(32, 1), 'no-such-msid', Buffer.from('{}'), Buffer.alloc(0)).toString('base64url')}`,
+    ],
   ])('are invalid when %s', (_what, text) => {
     expect(outcome(() => readTicket(keyring, text))).toBe(INVALID);
   });

@@ -177,7 +177,9 @@ describe('parseApplicationsXml errors name the line and the fix', () => {
     expect(xmlInvalid(() => parseApplicationsXml('<sso/>\n<application name="A">\n  <field/>', 'apps.xml'))).toBe(
       'apps.xml line 2, column 1: the XML is not well-formed: <application> is never closed: add </application> where it ends',
     );
-    expect(xmlInvalid(() => parseApplicationsXml('', 'apps.xml'))).toBe('apps.xml line 1: the XML is not well-formed: the file holds no element: an ENTSSO file is <sso>…</sso>');
+    expect(xmlInvalid(() => parseApplicationsXml('', 'apps.xml'))).toBe(
+      'apps.xml line 1: the XML is not well-formed: the file holds no element: an ENTSSO file is <sso>…</sso>',
+    );
   });
 
   it('a <field> without ordinal', () => {
@@ -277,9 +279,13 @@ describe('parseApplicationsXml errors name the line and the fix', () => {
   });
 
   it('text where elements belong, and elements where text belongs', () => {
-    expect(appError('    stray', '    <field ordinal="0" label="Id"/>')).toBe('apps.xml line 2: <application> holds the text "stray", and only elements belong there');
+    expect(appError('    stray', '    <field ordinal="0" label="Id"/>')).toBe(
+      'apps.xml line 2: <application> holds the text "stray", and only elements belong there',
+    );
     expect(appError('    <description>Pay <b>roll</b></description>')).toBe('apps.xml line 3: <description> holds text only, not elements like <b>');
-    expect(appError('    <field ordinal="0" label="Id">x</field>')).toBe('apps.xml line 3: <field> holds the text "x", and takes attributes only: write <field …/>');
+    expect(appError('    <field ordinal="0" label="Id">x</field>')).toBe(
+      'apps.xml line 3: <field> holds the text "x", and takes attributes only: write <field …/>',
+    );
   });
 
   it('conflicting type markers', () => {
@@ -301,7 +307,9 @@ describe('parseApplicationsXml errors name the line and the fix', () => {
   });
 
   it('a ticket lifetime out of range or given twice', () => {
-    expect(appError('    <appTicketTimeout>0</appTicketTimeout>')).toBe('apps.xml line 3: appTicketTimeout "0" is not a whole number of minutes from 1 to 525600');
+    expect(appError('    <appTicketTimeout>0</appTicketTimeout>')).toBe(
+      'apps.xml line 3: appTicketTimeout "0" is not a whole number of minutes from 1 to 525600',
+    );
     expect(appError('    <flags appTicketTimeout="5"/>', '    <appTicketTimeout>5</appTicketTimeout>')).toBe(
       'apps.xml line 4: appTicketTimeout is given both here and on <flags> (line 3): keep one',
     );
@@ -320,7 +328,9 @@ describe('parseApplicationsXml errors name the line and the fix', () => {
     expect(appError('    <field ordinal="0"', '      __proto__="x" label="Id"/>')).toBe(
       'apps.xml line 4: "__proto__" is not a name ENTSSO files use, and is refused as an element or attribute name: remove it',
     );
-    expect(appError('    <constructor/>')).toBe('apps.xml line 3: "constructor" is not a name ENTSSO files use, and is refused as an element or attribute name: remove it');
+    expect(appError('    <constructor/>')).toBe(
+      'apps.xml line 3: "constructor" is not a name ENTSSO files use, and is refused as an element or attribute name: remove it',
+    );
     expect(appError('    <toString/>')).toMatch(/^apps\.xml line 3: unknown element <toString> in <application>: /);
     expect(appError(`${'<a>'.repeat(150)}${'</a>'.repeat(150)}`)).toBe('apps.xml line 1: elements are nested more than 100 deep, which no ENTSSO file needs');
   });
@@ -329,8 +339,12 @@ describe('parseApplicationsXml errors name the line and the fix', () => {
     expect(appError('    <description>&nbsp;</description>')).toBe(
       'apps.xml line 3: in <description>: unknown entity &nbsp;: ENTSSO files use only &amp; &lt; &gt; &quot; &apos; and character references such as &#233;',
     );
-    expect(appError('    <description>&#1;</description>')).toBe('apps.xml line 3: in <description>: &#1; stands for U+0001 START OF HEADING, which XML does not allow');
-    expect(appError('    <description>a\u0001</description>')).toBe('apps.xml line 3, column 19: character U+0001 START OF HEADING is not allowed in an XML file: remove it');
+    expect(appError('    <description>&#1;</description>')).toBe(
+      'apps.xml line 3: in <description>: &#1; stands for U+0001 START OF HEADING, which XML does not allow',
+    );
+    expect(appError('    <description>a\u0001</description>')).toBe(
+      'apps.xml line 3, column 19: character U+0001 START OF HEADING is not allowed in an XML file: remove it',
+    );
   });
 });
 
@@ -502,13 +516,20 @@ describe('global info', () => {
   });
 
   it('exports the same format', () => {
-    expect(globalInfoToXml(info)).toBe(file.replace('CORP\\Affiliate Admins;CORP\\Integration</ssoAffiliateAdminAccount>', 'CORP\\Affiliate Admins</ssoAffiliateAdminAccount>\n    <ssoAffiliateAdminAccount>CORP\\Integration</ssoAffiliateAdminAccount>'));
+    expect(globalInfoToXml(info)).toBe(
+      file.replace(
+        'CORP\\Affiliate Admins;CORP\\Integration</ssoAffiliateAdminAccount>',
+        'CORP\\Affiliate Admins</ssoAffiliateAdminAccount>\n    <ssoAffiliateAdminAccount>CORP\\Integration</ssoAffiliateAdminAccount>',
+      ),
+    );
   });
 
   it('writes and reads the ticket switches and empty account lists', () => {
     const switches: Partial<GlobalInfo> = { ssoAdminAccounts: [], ticketsAllowed: true, ticketsValidate: false };
     const xml = globalInfoToXml(switches);
-    expect(xml).toBe('<sso>\n  <globalInfo>\n    <ssoAdminAccount/>\n    <allowTickets>yes</allowTickets>\n    <validateTickets>no</validateTickets>\n  </globalInfo>\n</sso>\n');
+    expect(xml).toBe(
+      '<sso>\n  <globalInfo>\n    <ssoAdminAccount/>\n    <allowTickets>yes</allowTickets>\n    <validateTickets>no</validateTickets>\n  </globalInfo>\n</sso>\n',
+    );
     expect(parseGlobalInfoXml(xml, 'global.xml')).toStrictEqual(switches);
   });
 
@@ -520,7 +541,7 @@ describe('global info', () => {
       'global.xml line 6: <secretServer> is given twice in <globalInfo> (first on line 5): keep one',
     );
     expect(broken('<credCacheTimeout>', '<credCache>')).toBe(
-      "global.xml line 10, column 18: the XML is not well-formed: expected </credCache> (opened on line 10) but found </credCacheTimeout>: close every element before the one around it",
+      'global.xml line 10, column 18: the XML is not well-formed: expected </credCache> (opened on line 10) but found </credCacheTimeout>: close every element before the one around it',
     );
     expect(xmlInvalid(() => parseGlobalInfoXml('<sso>\n</sso>', 'global.xml'))).toBe(
       'global.xml line 1: <sso> holds no <globalInfo>: put the settings in <globalInfo>…</globalInfo>',
@@ -581,7 +602,12 @@ describe('export then import is lossless', () => {
 
   it('for mappings', () => {
     const mapping: fc.Arbitrary<MappingDefinition> = fc.record({
-      account: fc.tuple(nonEmpty.filter((domain) => !domain.includes('\\')), nonEmpty).map(([domain, user]) => `${domain}\\${user}`),
+      account: fc
+        .tuple(
+          nonEmpty.filter((domain) => !domain.includes('\\')),
+          nonEmpty,
+        )
+        .map(([domain, user]) => `${domain}\\${user}`),
       application: name,
       externalUser: nonEmpty,
     });

@@ -11,7 +11,10 @@ export function vaultMigration(kind: DialectKind): Migration {
         // A fixed primary key of 1 makes a second vault row a constraint violation, so
         // two concurrent createVault calls cannot both succeed.
         .addColumn('singleton', 'integer', (col) =>
-          col.primaryKey().notNull().check(sql`singleton = 1`),
+          col
+            .primaryKey()
+            .notNull()
+            .check(sql`singleton = 1`),
         )
         .addColumn('vault_id', 'text', (col) => col.notNull())
         .addColumn('created_at', 'text', (col) => col.notNull())

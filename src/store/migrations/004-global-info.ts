@@ -7,7 +7,12 @@ export function globalInfoMigration(): Migration {
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema
         .createTable('global_info')
-        .addColumn('singleton', 'integer', (col) => col.primaryKey().notNull().check(sql`singleton = 1`))
+        .addColumn('singleton', 'integer', (col) =>
+          col
+            .primaryKey()
+            .notNull()
+            .check(sql`singleton = 1`),
+        )
         .addColumn('sso_admin_accounts', 'text', (col) => col.notNull())
         .addColumn('affiliate_admin_accounts', 'text', (col) => col.notNull())
         .addColumn('tickets_allowed', 'integer', flagColumn('tickets_allowed'))

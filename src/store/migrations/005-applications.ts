@@ -28,9 +28,7 @@ export function applicationsMigration(kind: DialectKind): Migration {
 
       await db.schema
         .createTable('data_keys')
-        .addColumn('application_id', 'text', (col) =>
-          col.notNull().references('applications.id').onDelete('cascade'),
-        )
+        .addColumn('application_id', 'text', (col) => col.notNull().references('applications.id').onDelete('cascade'))
         .addColumn('version', 'integer', (col) => col.notNull())
         .addColumn('msid', 'text', (col) => col.notNull())
         .addColumn('wrapped', bytesType(kind), (col) => col.notNull())

@@ -9,9 +9,7 @@ export function mappingsMigration(kind: DialectKind): Migration {
       await db.schema
         .createTable('mappings')
         .addColumn('id', 'text', (col) => col.primaryKey().notNull())
-        .addColumn('application_id', 'text', (col) =>
-          col.notNull().references('applications.id').onDelete('cascade'),
-        )
+        .addColumn('application_id', 'text', (col) => col.notNull().references('applications.id').onDelete('cascade'))
         .addColumn('account', 'text', (col) => col.notNull())
         .addColumn('account_key', 'text', (col) => col.notNull())
         .addColumn('account_unique_key', 'text')
@@ -25,18 +23,8 @@ export function mappingsMigration(kind: DialectKind): Migration {
       // The uniqueness rules live in the database so concurrent creators cannot both pass a
       // check. Host group mappings all share the application's one account and store a NULL
       // account_unique_key, which a unique index never counts as a duplicate (on both backends).
-      await db.schema
-        .createIndex('mappings_account_unique')
-        .on('mappings')
-        .columns(['application_id', 'account_unique_key'])
-        .unique()
-        .execute();
-      await db.schema
-        .createIndex('mappings_external_unique')
-        .on('mappings')
-        .columns(['application_id', 'external_key'])
-        .unique()
-        .execute();
+      await db.schema.createIndex('mappings_account_unique').on('mappings').columns(['application_id', 'account_unique_key']).unique().execute();
+      await db.schema.createIndex('mappings_external_unique').on('mappings').columns(['application_id', 'external_key']).unique().execute();
       // getMapping (host group mappings have no account_unique_key) and listMappings by account.
       await db.schema.createIndex('mappings_account').on('mappings').columns(['application_id', 'account_key']).execute();
       await db.schema.createIndex('mappings_account_any_app').on('mappings').column('account_key').execute();

@@ -8,9 +8,7 @@ export function configAndTicketsMigration(kind: DialectKind): Migration {
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema
         .createTable('config_entries')
-        .addColumn('application_id', 'text', (col) =>
-          col.notNull().references('applications.id').onDelete('cascade'),
-        )
+        .addColumn('application_id', 'text', (col) => col.notNull().references('applications.id').onDelete('cascade'))
         .addColumn('identifier', 'text', (col) => col.notNull())
         .addColumn('identifier_key', 'text', (col) => col.notNull())
         .addColumn('ordinal', 'integer', (col) => col.notNull())

@@ -26,17 +26,32 @@ export function nameKeysMigration(): Migration {
 
 async function rekeyApplications(db: Kysely<unknown>): Promise<void> {
   const { rows } = await sql<{ id: string; name: string }>`select id, name from applications`.execute(db);
-  refuseClashes('applications', rows.map((row) => [nameKey(row.name), row.name]));
+  refuseClashes(
+    'applications',
+    rows.map((row) => [nameKey(row.name), row.name]),
+  );
   // Two steps: first a key unique per row, so that no new key meets an old one mid-way.
   await sql`update applications set name_key = ${TEMPORARY} || id`.execute(db);
-  await setColumns(db, 'applications', ['id'], ['name_key'], rows.map((row) => [row.id, nameKey(row.name)]));
+  await setColumns(
+    db,
+    'applications',
+    ['id'],
+    ['name_key'],
+    rows.map((row) => [row.id, nameKey(row.name)]),
+  );
 }
 
 async function rekeyMappings(db: Kysely<unknown>): Promise<void> {
   const { rows } = await sql<{ id: string; application_id: string; account: string; account_unique_key: Value; external_user: string }>`
     select id, application_id, account, account_unique_key, external_user from mappings`.execute(db);
-  refuseClashes('mapped accounts', rows.filter((row) => row.account_unique_key !== null).map((row) => [`${row.application_id} ${nameKey(row.account)}`, row.account]));
-  refuseClashes('external users', rows.map((row) => [`${row.application_id} ${nameKey(row.external_user)}`, row.external_user]));
+  refuseClashes(
+    'mapped accounts',
+    rows.filter((row) => row.account_unique_key !== null).map((row) => [`${row.application_id} ${nameKey(row.account)}`, row.account]),
+  );
+  refuseClashes(
+    'external users',
+    rows.map((row) => [`${row.application_id} ${nameKey(row.external_user)}`, row.external_user]),
+  );
   await sql`
     update mappings set account_key = ${TEMPORARY} || id, external_key = ${TEMPORARY} || id,
       account_unique_key = case when account_unique_key is null then null else ${TEMPORARY} || id end`.execute(db);
@@ -56,7 +71,10 @@ async function rekeyMappings(db: Kysely<unknown>): Promise<void> {
 async function rekeyConfigEntries(db: Kysely<unknown>): Promise<void> {
   const { rows } = await sql<{ application_id: string; identifier: string; identifier_key: string }>`
     select distinct application_id, identifier, identifier_key from config_entries`.execute(db);
-  refuseClashes('config identifiers', rows.map((row) => [`${row.application_id} ${nameKey(row.identifier)}`, row.identifier]));
+  refuseClashes(
+    'config identifiers',
+    rows.map((row) => [`${row.application_id} ${nameKey(row.identifier)}`, row.identifier]),
+  );
   await sql`update config_entries set identifier_key = ${TEMPORARY} || identifier_key`.execute(db);
   await setColumns(
     db,
@@ -73,7 +91,9 @@ function refuseClashes(what: string, keyed: ReadonlyArray<readonly [key: string,
   for (const [key, name] of keyed) {
     const other = seen.get(key);
     if (other !== undefined) {
-      throw new Error(`${what} "${other}" and "${name}" now compare equal, as Windows compares names: rename or delete one of them with the previous Tessera version, then start again`);
+      throw new Error(
+        `${what} "${other}" and "${name}" now compare equal, as Windows compares names: rename or delete one of them with the previous Tessera version, then start again`,
+      );
     }
     seen.set(key, name);
   }
@@ -83,7 +103,13 @@ function refuseClashes(what: string, keyed: ReadonlyArray<readonly [key: string,
  * Sets `set` columns of the rows matched by `match` columns, from rows of [...match, ...set]
  * values, a few hundred per statement (one round trip each, far below both drivers' parameter limits).
  */
-async function setColumns(db: Kysely<unknown>, table: string, match: readonly string[], set: readonly string[], rows: ReadonlyArray<readonly Value[]>): Promise<void> {
+async function setColumns(
+  db: Kysely<unknown>,
+  table: string,
+  match: readonly string[],
+  set: readonly string[],
+  rows: ReadonlyArray<readonly Value[]>,
+): Promise<void> {
   const names = [...match.map((_, i) => `m${i}`), ...set.map((_, i) => `s${i}`)];
   const matches = match.map((column, i) => `v.m${i} = ${table}.${column}`).join(' and ');
   const assignments = set.map((column, i) => `${column} = (select v.s${i} from v where ${matches})`).join(', ');

@@ -17,9 +17,7 @@ export function autoKeyType(kind: DialectKind, width: 'integer' | 'bigint'): Col
 
 export function autoKey(kind: DialectKind): (col: ColumnDefinitionBuilder) => ColumnDefinitionBuilder {
   // SQLite AUTOINCREMENT forbids reusing the key of a deleted newest row.
-  return kind === 'postgres'
-    ? (col) => col.primaryKey().generatedAlwaysAsIdentity()
-    : (col) => col.primaryKey().autoIncrement();
+  return kind === 'postgres' ? (col) => col.primaryKey().generatedAlwaysAsIdentity() : (col) => col.primaryKey().autoIncrement();
 }
 
 /** A boolean as a 0/1 integer: the same column type and conversion on both backends. */

@@ -34,11 +34,7 @@ function migrations(kind: DialectKind): Record<string, Migration> {
  * @param tableSchema where kysely keeps its own bookkeeping tables (pg only); the Migrator
  * looks for them through the dialect's introspector, which must read only that schema.
  */
-export async function migrateToLatest(
-  db: Kysely<Database>,
-  kind: DialectKind,
-  tableSchema?: string,
-): Promise<void> {
+export async function migrateToLatest(db: Kysely<Database>, kind: DialectKind, tableSchema?: string): Promise<void> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations(kind) },

@@ -109,9 +109,7 @@ class SchemaIntrospector implements DatabaseIntrospector {
         left join pg_catalog.pg_attrdef d on d.adrelid = c.oid and d.adnum = a.attnum
        where n.nspname = ${this.#schema}
        order by c.relname, a.attnum`.execute(this.#db);
-    return tablesOf(rows, this.#schema).filter(
-      (table) => options.withInternalKyselyTables || !KYSELY_TABLES.has(table.name),
-    );
+    return tablesOf(rows, this.#schema).filter((table) => options.withInternalKyselyTables || !KYSELY_TABLES.has(table.name));
   }
 
   async getMetadata(options?: DatabaseMetadataOptions): Promise<DatabaseMetadata> {

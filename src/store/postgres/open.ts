@@ -64,8 +64,7 @@ async function currentSchema(pool: Pool): Promise<string> {
   const { rows } = await pool.query<{ schema: string | null }>('select current_schema() as schema');
   const schema = rows[0]?.schema;
   if (schema == null) {
-    throw fail('STORE_CONFIG', 'the PostgreSQL search_path names no existing schema: create one or configure a schema',
-    );
+    throw fail('STORE_CONFIG', 'the PostgreSQL search_path names no existing schema: create one or configure a schema');
   }
   return schema;
 }

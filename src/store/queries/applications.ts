@@ -3,20 +3,10 @@ import type { Kysely } from 'kysely';
 import { fail } from '../../errors/index.js';
 import type { Database, DialectKind } from '../schema.js';
 import { applicationFromRow, applicationPatch, caseKey, dataKeyFromRow } from '../vault-rows.js';
-import type {
-  ApplicationRecord,
-  ApplicationUpdate,
-  DataKeyRecord,
-  NewApplication,
-} from '../vault-types.js';
+import type { ApplicationRecord, ApplicationUpdate, DataKeyRecord, NewApplication } from '../vault-types.js';
 import { insertDataKey } from './keyring.js';
 
-export async function createApplication(
-  db: Kysely<Database>,
-  kind: DialectKind,
-  app: NewApplication,
-  firstKey: DataKeyRecord,
-): Promise<ApplicationRecord> {
+export async function createApplication(db: Kysely<Database>, kind: DialectKind, app: NewApplication, firstKey: DataKeyRecord): Promise<ApplicationRecord> {
   if (firstKey.applicationId !== app.id) {
     throw fail('INVALID_QUERY', `the first data key belongs to application ${firstKey.applicationId}, not to ${app.id}`);
   }
@@ -52,11 +42,7 @@ export async function createApplication(
 }
 
 async function applicationExists(db: Kysely<Database>, app: NewApplication): Promise<Error> {
-  const taken = await db
-    .selectFrom('applications')
-    .select('name')
-    .where('name_key', '=', caseKey(app.name))
-    .executeTakeFirst();
+  const taken = await db.selectFrom('applications').select('name').where('name_key', '=', caseKey(app.name)).executeTakeFirst();
   return taken === undefined
     ? fail('APP_EXISTS', `an application with id ${app.id} already exists`)
     : fail('APP_EXISTS', `an affiliate application named ${taken.name} already exists (names ignore case): choose another name`);
@@ -77,12 +63,7 @@ export async function listApplications(db: Kysely<Database>): Promise<Applicatio
   return rows.map(applicationFromRow);
 }
 
-export async function updateApplication(
-  db: Kysely<Database>,
-  id: string,
-  expectedVersion: number,
-  update: ApplicationUpdate,
-): Promise<ApplicationRecord> {
+export async function updateApplication(db: Kysely<Database>, id: string, expectedVersion: number, update: ApplicationUpdate): Promise<ApplicationRecord> {
   // One statement, so the version check and the write cannot be split by another writer.
   // applicationPatch copies only the updatable fields: name and type never change here.
   const row = await db
@@ -95,7 +76,8 @@ export async function updateApplication(
   if (row !== undefined) return applicationFromRow(row);
   const current = await db.selectFrom('applications').select(['name', 'version']).where('id', '=', id).executeTakeFirst();
   if (current === undefined) throw fail('NO_APP', `there is no affiliate application with id ${id}: it was deleted`);
-  throw fail('APP_CHANGED',
+  throw fail(
+    'APP_CHANGED',
     `application ${current.name} was changed by another writer (version ${current.version}, expected ${expectedVersion}): read it again and retry`,
   );
 }
@@ -106,11 +88,7 @@ export async function deleteApplication(db: Kysely<Database>, id: string): Promi
   return result.numDeletedRows > 0n;
 }
 
-export async function getDataKey(
-  db: Kysely<Database>,
-  applicationId: string,
-  version?: number,
-): Promise<DataKeyRecord | undefined> {
+export async function getDataKey(db: Kysely<Database>, applicationId: string, version?: number): Promise<DataKeyRecord | undefined> {
   let query = db.selectFrom('data_keys').selectAll().where('application_id', '=', applicationId);
   query = version === undefined ? query.orderBy('version', 'desc').limit(1) : query.where('version', '=', version);
   const row = await query.executeTakeFirst();

@@ -7,13 +7,7 @@ import type { SealedField } from '../vault-types.js';
 import { isForeignKeyViolation } from './driver-errors.js';
 import { checkFields } from './fields.js';
 
-export async function setConfig(
-  db: Kysely<Database>,
-  applicationId: string,
-  identifier: string,
-  fields: SealedField[],
-  updatedAt: string,
-): Promise<void> {
+export async function setConfig(db: Kysely<Database>, applicationId: string, identifier: string, fields: SealedField[], updatedAt: string): Promise<void> {
   checkFields(fields);
   if (fields.length === 0) {
     await requireApplication(db, applicationId);
@@ -56,11 +50,7 @@ function noApp(applicationId: string, cause?: unknown): Error {
   return fail('NO_APP', `there is no affiliate application with id ${applicationId}: it was deleted`, cause);
 }
 
-export async function getConfig(
-  db: Kysely<Database>,
-  applicationId: string,
-  identifier: string,
-): Promise<SealedField[] | undefined> {
+export async function getConfig(db: Kysely<Database>, applicationId: string, identifier: string): Promise<SealedField[] | undefined> {
   const rows = await db
     .selectFrom('config_entries')
     .select(['ordinal', 'ciphertext'])

@@ -11,12 +11,7 @@ import type { KeyringUpdate, VaultRecord } from '../types.js';
 import { dataKeyFromRow } from '../vault-rows.js';
 import type { DataKeyRecord, KeyringRotation } from '../vault-types.js';
 
-export async function swapKeyring(
-  db: Kysely<Database>,
-  location: string,
-  expectedGeneration: number,
-  update: KeyringUpdate,
-): Promise<VaultRecord> {
+export async function swapKeyring(db: Kysely<Database>, location: string, expectedGeneration: number, update: KeyringUpdate): Promise<VaultRecord> {
   // One statement, so the check and the write cannot be split by another writer.
   const row = await db
     .updateTable('vault')

@@ -106,4 +106,3 @@ export function lookupSql(accountCount: number): string {
     left join credentials c on c.mapping_id = m.id
     where a.name_key = ?`;
 }
-

@@ -10,11 +10,7 @@ import { checkFields } from './fields.js';
 export async function createMapping(db: Kysely<Database>, mapping: NewMapping): Promise<MappingRecord> {
   try {
     return await db.transaction().execute(async (trx) => {
-      const app = await trx
-        .selectFrom('applications')
-        .select(['name', 'type'])
-        .where('id', '=', mapping.applicationId)
-        .executeTakeFirst();
+      const app = await trx.selectFrom('applications').select(['name', 'type']).where('id', '=', mapping.applicationId).executeTakeFirst();
       if (app === undefined) throw noApp(mapping.applicationId);
       const accountKey = caseKey(mapping.account);
       // ON CONFLICT DO NOTHING on both unique indexes: of racing creators exactly one inserts.
@@ -50,11 +46,7 @@ export async function createMapping(db: Kysely<Database>, mapping: NewMapping): 
 }
 
 /** Names the side that clashes; the winner of a race is committed, so this sees it. */
-async function mappingExists(
-  db: Kysely<Database>,
-  mapping: NewMapping,
-  app: { name: string; type: string },
-): Promise<Error> {
+async function mappingExists(db: Kysely<Database>, mapping: NewMapping, app: { name: string; type: string }): Promise<Error> {
   const existing = db.selectFrom('mappings').select(['account', 'external_user']).where('application_id', '=', mapping.applicationId);
   if (app.type !== 'hostGroup') {
     const byAccount = await existing.where('account_unique_key', '=', caseKey(mapping.account)).executeTakeFirst();
@@ -87,11 +79,7 @@ export async function getMapping(db: Kysely<Database>, applicationId: string, ac
   return row === undefined ? undefined : mappingFromRow(row);
 }
 
-export async function getMappingByExternalUser(
-  db: Kysely<Database>,
-  applicationId: string,
-  externalUser: string,
-): Promise<MappingRecord | undefined> {
+export async function getMappingByExternalUser(db: Kysely<Database>, applicationId: string, externalUser: string): Promise<MappingRecord | undefined> {
   const row = await db
     .selectFrom('mappings')
     .selectAll()
@@ -101,10 +89,7 @@ export async function getMappingByExternalUser(
   return row === undefined ? undefined : mappingFromRow(row);
 }
 
-export async function listMappings(
-  db: Kysely<Database>,
-  filter: { applicationId?: string; account?: string },
-): Promise<MappingRecord[]> {
+export async function listMappings(db: Kysely<Database>, filter: { applicationId?: string; account?: string }): Promise<MappingRecord[]> {
   let query = db.selectFrom('mappings').selectAll();
   if (filter.applicationId !== undefined) query = query.where('application_id', '=', filter.applicationId);
   if (filter.account !== undefined) query = query.where('account_key', '=', caseKey(filter.account));
@@ -112,12 +97,7 @@ export async function listMappings(
   return rows.map(mappingFromRow);
 }
 
-export async function setMappingEnabled(
-  db: Kysely<Database>,
-  id: string,
-  enabled: boolean,
-  updatedAt: string,
-): Promise<MappingRecord | undefined> {
+export async function setMappingEnabled(db: Kysely<Database>, id: string, enabled: boolean, updatedAt: string): Promise<MappingRecord | undefined> {
   const row = await db
     .updateTable('mappings')
     .set({ enabled: enabled ? 1 : 0, updated_at: updatedAt })
@@ -132,12 +112,7 @@ export async function deleteMapping(db: Kysely<Database>, id: string): Promise<b
   return result.numDeletedRows > 0n;
 }
 
-export async function setCredentials(
-  db: Kysely<Database>,
-  mappingId: string,
-  fields: SealedField[],
-  updatedAt: string,
-): Promise<void> {
+export async function setCredentials(db: Kysely<Database>, mappingId: string, fields: SealedField[], updatedAt: string): Promise<void> {
   checkFields(fields);
   await db.transaction().execute(async (trx) => {
     // The mapping row first: on pg this locks it, so concurrent setters (and a concurrent
@@ -159,11 +134,6 @@ export async function setCredentials(
 }
 
 export async function getCredentials(db: Kysely<Database>, mappingId: string): Promise<SealedField[]> {
-  const rows = await db
-    .selectFrom('credentials')
-    .select(['ordinal', 'ciphertext'])
-    .where('mapping_id', '=', mappingId)
-    .orderBy('ordinal')
-    .execute();
+  const rows = await db.selectFrom('credentials').select(['ordinal', 'ciphertext']).where('mapping_id', '=', mappingId).orderBy('ordinal').execute();
   return rows.map(sealedFieldFromRow);
 }

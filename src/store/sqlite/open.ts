@@ -107,8 +107,7 @@ async function enableWal(connection: BetterSqlite3.Database, path: string): Prom
     try {
       const mode: unknown = connection.pragma('journal_mode = WAL', { simple: true });
       if (mode !== 'wal') {
-        throw fail('SQLITE_NO_WAL', `SQLite cannot use write-ahead logging for ${path} (journal mode stays ${String(mode)}): use a local file system`,
-        );
+        throw fail('SQLITE_NO_WAL', `SQLite cannot use write-ahead logging for ${path} (journal mode stays ${String(mode)}): use a local file system`);
       }
       return;
     } catch (error) {

@@ -22,4 +22,3 @@ export function findIllegalCharacter(text: string): { index: number; codePoint: 
 
 /** U+001B ESCAPE style (code-points.ts). */
 export { describeCodePoint as codePointName } from '../code-points.js';
-

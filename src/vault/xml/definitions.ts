@@ -7,16 +7,7 @@ import type { ApplicationRecord } from '../../store/index.js';
 
 export type ApplicationDefinition = Pick<
   ApplicationRecord,
-  | 'name'
-  | 'type'
-  | 'description'
-  | 'contact'
-  | 'userAccounts'
-  | 'adminAccounts'
-  | 'windowsAccount'
-  | 'fields'
-  | 'flags'
-  | 'ticketTimeoutMinutes'
+  'name' | 'type' | 'description' | 'contact' | 'userAccounts' | 'adminAccounts' | 'windowsAccount' | 'fields' | 'flags' | 'ticketTimeoutMinutes'
 >;
 
 export interface MappingDefinition {

@@ -55,7 +55,8 @@ export function attributesOf(source: string, element: XmlElement, known: readonl
   for (const attribute of element.attributes) {
     const name = names.get(attribute.name.toLowerCase());
     if (name === undefined) {
-      if (known.length === 0) throw xmlError(source, { line: attribute.line }, `<${element.name}> takes no attributes: remove ${attribute.name}="${preview(attribute.value)}"`);
+      if (known.length === 0)
+        throw xmlError(source, { line: attribute.line }, `<${element.name}> takes no attributes: remove ${attribute.name}="${preview(attribute.value)}"`);
       const guess = closest(attribute.name, known);
       const on = noun === 'attribute' ? ` on <${element.name}>` : '';
       throw xmlError(
@@ -66,7 +67,11 @@ export function attributesOf(source: string, element: XmlElement, known: readonl
     }
     const earlier = found.get(name);
     if (earlier) {
-      throw xmlError(source, { line: attribute.line }, `${noun} ${name} is given twice on <${element.name}> (as ${earlier.name} and ${attribute.name}): keep one`);
+      throw xmlError(
+        source,
+        { line: attribute.line },
+        `${noun} ${name} is given twice on <${element.name}> (as ${earlier.name} and ${attribute.name}): keep one`,
+      );
     }
     found.set(name, attribute);
   }
@@ -105,13 +110,7 @@ export function yesNoText(source: string, element: XmlElement): boolean {
 }
 
 /** A whole number (of `unit`) within `range`, from an element's text or an attribute. */
-export function wholeNumber(
-  source: string,
-  at: XmlElement | XmlAttribute,
-  raw: string,
-  range: { min: number; max: number },
-  unit = '',
-): number {
+export function wholeNumber(source: string, at: XmlElement | XmlAttribute, raw: string, range: { min: number; max: number }, unit = ''): number {
   const value = parseWholeNumber(raw);
   if (value === undefined || value < range.min || value > range.max) {
     const of = unit === '' ? '' : ` of ${unit}`;

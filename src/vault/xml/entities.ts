@@ -42,9 +42,7 @@ const hexReference = (char: string): string => `&#x${char.codePointAt(0)!.toStri
  */
 export function escapeText(value: string): string {
   const escaped = value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#xD;');
-  return escaped
-    .replace(/^[ \t\n]+/, (edge) => [...edge].map(hexReference).join(''))
-    .replace(/[ \t\n]+$/, (edge) => [...edge].map(hexReference).join(''));
+  return escaped.replace(/^[ \t\n]+/, (edge) => [...edge].map(hexReference).join('')).replace(/[ \t\n]+$/, (edge) => [...edge].map(hexReference).join(''));
 }
 
 /** A double-quoted attribute value: tabs and line breaks as references, which survive attribute normalisation. */

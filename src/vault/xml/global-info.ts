@@ -38,7 +38,8 @@ const ELEMENTS = [ACCOUNTS, TEXTS, NUMBERS, SWITCHES].flatMap((table) => table.m
 export function parseGlobalInfoXml(text: string, source: string): Partial<GlobalInfo> {
   const root = readSsoDocument(text, source);
   const element = single(source, root, childrenOf(source, root, ['globalInfo'], { globalnfo: 'globalInfo' }), 'globalInfo');
-  if (element === undefined) throw xmlError(source, { line: root.line }, `<${root.name}> holds no <globalInfo>: put the settings in <globalInfo>…</globalInfo>`);
+  if (element === undefined)
+    throw xmlError(source, { line: root.line }, `<${root.name}> holds no <globalInfo>: put the settings in <globalInfo>…</globalInfo>`);
   attributesOf(source, element, []);
   const children = childrenOf(source, element, ELEMENTS);
   const info: Partial<GlobalInfo> = {};

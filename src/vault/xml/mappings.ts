@@ -25,7 +25,11 @@ export function parseMappingsXml(text: string, source: string): MappingDefinitio
 
 function readMapping(source: string, element: XmlElement): MappingDefinition {
   attributesOf(source, element, []);
-  const children = childrenOf(source, element, PARTS.map(([name]) => name));
+  const children = childrenOf(
+    source,
+    element,
+    PARTS.map(([name]) => name),
+  );
   const value = (part: Part): { text: string; line: number } => {
     const child = single(source, element, children, part);
     const text = child ? leafText(source, child) : '';
@@ -37,7 +41,11 @@ function readMapping(source: string, element: XmlElement): MappingDefinition {
   };
   const domain = value('windowsDomain');
   if (domain.text.includes('\\')) {
-    throw xmlError(source, { line: domain.line }, `<windowsDomain> "${domain.text}" has a backslash: give the domain alone (e.g. CORP) and the user in <windowsUserId>`);
+    throw xmlError(
+      source,
+      { line: domain.line },
+      `<windowsDomain> "${domain.text}" has a backslash: give the domain alone (e.g. CORP) and the user in <windowsUserId>`,
+    );
   }
   const user = value('windowsUserId');
   const account = checkedValue(source, user.line, 'the account', `${domain.text}\\${user.text}`, 'name', LIMITS.accountLength);

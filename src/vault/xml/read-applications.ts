@@ -32,7 +32,11 @@ export function parseApplicationsXml(text: string, source: string): ApplicationD
     const application = readApplication(source, element);
     const first = firstLine.get(nameKey(application.name));
     if (first !== undefined) {
-      throw xmlError(source, { line: element.line }, `application ${application.name} is defined twice (first on line ${first}; names are compared without case)`);
+      throw xmlError(
+        source,
+        { line: element.line },
+        `application ${application.name} is defined twice (first on line ${first}; names are compared without case)`,
+      );
     }
     firstLine.set(nameKey(application.name), element.line);
     return application;

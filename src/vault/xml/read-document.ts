@@ -13,7 +13,11 @@ export function readSsoDocument(input: string, source: string): XmlElement {
   const [root, second] = parseTree(text, source, lines);
   if (root === undefined) throw xmlError(source, { line: 1 }, 'the file holds no element: an ENTSSO file is <sso>…</sso>');
   if (second !== undefined) {
-    throw xmlError(source, { line: second.line }, `a second root element <${second.name}> (the first is on line ${root.line}): an XML file has one root, <sso>`);
+    throw xmlError(
+      source,
+      { line: second.line },
+      `a second root element <${second.name}> (the first is on line ${root.line}): an XML file has one root, <sso>`,
+    );
   }
   if (root.name.toLowerCase() !== 'sso') {
     throw xmlError(source, { line: root.line }, `the root element is <${root.name}>, and an ENTSSO file's root is <sso>: wrap the content in <sso>…</sso>`);

@@ -49,7 +49,8 @@ function readField(source: string, element: XmlElement): FieldDefinition {
     );
   }
   const label = attributes.get('label');
-  if (label === undefined) throw xmlError(source, { line: element.line }, '<field> needs a label attribute, the name shown for the field, e.g. label="Password"');
+  if (label === undefined)
+    throw xmlError(source, { line: element.line }, '<field> needs a label attribute, the name shown for the field, e.g. label="Password"');
   const maskedAttribute = attributes.get('masked');
   const masked = yesNoAttribute(source, maskedAttribute, false);
   if (ordinal === 0 && masked) {

@@ -42,7 +42,6 @@ const PARSER_OPTIONS = {
   onDangerousProperty: (name: string) => `${MARK}${name}`,
 };
 
-
 const META = XMLParser.getMetaDataSymbol() as unknown as symbol;
 
 type RawNode = Record<string | symbol, unknown>;
@@ -74,7 +73,11 @@ function unreadable(error: unknown, text: string, source: string, lines: LineInd
   const reserved = /^\[SECURITY\] Invalid name: "(.+?)"/.exec(message)?.[1];
   if (reserved === undefined) return xmlError(source, { line: 1 }, `the XML could not be read: ${message}`);
   const at = new RegExp(`<\\/?${reserved}[\\s/>]|(?<=\\s)${reserved}\\s*=`).exec(text)?.index ?? 0;
-  return xmlError(source, { line: lines.at(at).line }, `"${reserved}" is not a name ENTSSO files use, and is refused as an element or attribute name: remove it`);
+  return xmlError(
+    source,
+    { line: lines.at(at).line },
+    `"${reserved}" is not a name ENTSSO files use, and is refused as an element or attribute name: remove it`,
+  );
 }
 
 function toElements(nodes: RawNode[], context: Context): { elements: XmlElement[]; pieces: Piece[] } {
@@ -85,7 +88,13 @@ function toElements(nodes: RawNode[], context: Context): { elements: XmlElement[
     if (name === undefined) continue;
     const content = node[name];
     if (name === '#text') pieces.push({ raw: String(content), cdata: false });
-    else if (name === '#cdata') pieces.push({ raw: asNodes(content).map((part) => nodeText(part['#text'])).join(''), cdata: true });
+    else if (name === '#cdata')
+      pieces.push({
+        raw: asNodes(content)
+          .map((part) => nodeText(part['#text']))
+          .join(''),
+        cdata: true,
+      });
     else elements.push(toElement(unmark(name), node, content, context));
   }
   return { elements, pieces };

@@ -69,9 +69,16 @@ export function checkWellFormed(text: string, source: string, lines: LineIndex):
   const unclosed = /^Invalid '\[(.*)\]' found\.$/.exec(msg);
   if (unclosed) {
     const names = [...unclosed[1]!.matchAll(/"([^"]*)"/g)].map((match) => match[1]!);
-    const closing = names.map((name) => `</${name}>`).reverse().join('');
+    const closing = names
+      .map((name) => `</${name}>`)
+      .reverse()
+      .join('');
     const opened = names.map((name) => `<${name}>`).join(', ');
-    throw xmlError(source, { line: lines.at(text.length).line }, `the XML is not well-formed: the file ends before ${opened} are closed: add ${closing} at the end`);
+    throw xmlError(
+      source,
+      { line: lines.at(text.length).line },
+      `the XML is not well-formed: the file ends before ${opened} are closed: add ${closing} at the end`,
+    );
   }
   throw xmlError(source, { line: line ?? 1, column: col }, `the XML is not well-formed: ${explain(msg)}`);
 }

@@ -67,7 +67,8 @@ function check(definition: ApplicationDefinition): void {
   for (const field of definition.fields) problem(valueProblem('the label', field.label, 'name', LIMITS.labelLength));
   problem(typeProblem(definition));
   const ordinals = definition.fields.map((field) => field.ordinal).sort((a, b) => a - b);
-  if (ordinals.some((ordinal, index) => ordinal !== index)) problem(`its fields must be numbered 0 to ${ordinals.length - 1} without gaps or repeats (got ${ordinals.join(', ')})`);
+  if (ordinals.some((ordinal, index) => ordinal !== index))
+    problem(`its fields must be numbered 0 to ${ordinals.length - 1} without gaps or repeats (got ${ordinals.join(', ')})`);
   if (definition.fields.some((field) => field.ordinal === 0 && field.masked)) problem('field 0 is the external user id and cannot be masked');
   if (definition.ticketTimeoutMinutes !== null) problem(ticketMinutesProblem(definition.ticketTimeoutMinutes));
 }
@@ -78,7 +79,9 @@ function typeProblem({ type, flags, windowsAccount }: ApplicationDefinition): st
   if (flags.groupApp !== wanted.group) return `groupApp must be ${yesNo(wanted.group)} for a ${type} application`;
   if (flags.configStoreApp !== wanted.configStore) return `configStoreApp must be ${yesNo(wanted.configStore)} for a ${type} application`;
   if ((windowsAccount !== null) !== wanted.hostGroup) {
-    return wanted.hostGroup ? 'a host group application needs its windowsAccount' : `only host group applications have a windowsAccount, and this one is of type ${type}`;
+    return wanted.hostGroup
+      ? 'a host group application needs its windowsAccount'
+      : `only host group applications have a windowsAccount, and this one is of type ${type}`;
   }
   return undefined;
 }
