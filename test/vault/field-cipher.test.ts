@@ -80,7 +80,9 @@ describe('sealed field details', () => {
 
   it('refuse a value sealed under another version of the data key before trying to open it', () => {
     const [field] = sealFields({ ...dataKey, version: 5 }, owner, new Map([[1, 'x']]));
-    expect(outcome(() => openFields(dataKey, owner, [field!]))).toBe('DECRYPTION_FAILED: a stored value was sealed under another data key');
+    expect(outcome(() => openFields(dataKey, owner, [field!]))).toBe(
+      'DECRYPTION_FAILED: the data could not be decrypted: it was sealed under another key, damaged, or moved from where it was stored',
+    );
   });
 
   it.each([
@@ -91,7 +93,9 @@ describe('sealed field details', () => {
     ['a version that is not whole', sealEnvelope(dataKey.key, 'dk:4.5', Buffer.from('x'), Buffer.alloc(0))],
     ['a prefix in capitals', sealEnvelope(dataKey.key, 'DK:4', Buffer.from('x'), Buffer.alloc(0))],
   ])('name no data key for %s: the one decryption error', (_what, ciphertext) => {
-    expect(outcome(() => fieldKeyVersion({ ordinal: 1, ciphertext }))).toBe('DECRYPTION_FAILED: a stored value names no data key');
+    expect(outcome(() => fieldKeyVersion({ ordinal: 1, ciphertext }))).toBe(
+      'DECRYPTION_FAILED: the data could not be decrypted: it was sealed under another key, damaged, or moved from where it was stored',
+    );
     expect(outcome(() => openFields(dataKey, owner, [{ ordinal: 1, ciphertext }]))).toMatch(/^DECRYPTION_FAILED: /);
   });
 });
