@@ -24,7 +24,7 @@ export interface StoreTarget {
   create(): Promise<TestDatabase>;
 }
 
-export const storeTargets: StoreTarget[] = [
+const allStoreTargets: StoreTarget[] = [
   {
     name: 'sqlite',
     async create() {
@@ -47,6 +47,13 @@ export const storeTargets: StoreTarget[] = [
     },
   },
 ];
+
+/**
+ * Both stores, unless TESSERA_TEST_STORES names some (comma-separated): `npm run mutate` runs the
+ * rules under mutation, which never depend on the store, on SQLite only (vitest.mutation.config.ts).
+ */
+const only = process.env['TESSERA_TEST_STORES']?.split(',');
+export const storeTargets: StoreTarget[] = allStoreTargets.filter((target) => only === undefined || only.includes(target.name));
 
 export interface ScratchDatabase {
   /** The server's URL with this database in place of `test`. */
