@@ -75,10 +75,9 @@ describe('membership', () => {
     expect(memberOf({ name: 'CORP\\bob' }, ['CORP\\Payroll Users'])).toBe(false);
   });
 
-  // Bug (issue 6, "Input that must not fool the vault"; another helper owns account comparison):
-  // lower-casing folds the Kelvin sign U+212A into "k", so CORP\<U+212A>ate is a member wherever
-  // CORP\kate is. Expected to pass once accounts compare by NFC and invariant upper-casing.
-  it.fails('does not take a look-alike for the account (Kelvin sign for K)', () => {
+  // Lower-casing folded the Kelvin sign U+212A into "k", so CORP\<U+212A>ate was a member wherever
+  // CORP\kate was; accounts now compare by a Windows-like key.
+  it('does not take a look-alike for the account (Kelvin sign for K)', () => {
     expect(memberOf(user('CORP\\\u212Aate'), ['CORP\\kate'])).toBe(false);
     expect(memberOf(user('CORP\\eve', 'CORP\\\u212Aate'), ['CORP\\kate'])).toBe(false);
   });

@@ -53,14 +53,31 @@ describe('application names', () => {
     expect(outcome(() => checkApplicationName(name))).toBe('ok');
   });
 
-  it.each(['', 'x'.repeat(65), 'Pay roll', 'Pay\troll', 'Pay/roll', 'Pay\\roll', ' Payroll', 'Payroll\n', 'Pay\u0007roll', 'Pay\u001froll'])(
-    'refuse %j, saying what a name may be',
-    (name) => {
-      expect(outcome(() => checkApplicationName(name))).toBe(
-        `APP_NAME_INVALID: "${name}" is not a valid application name: use 1 to 64 characters without spaces, slashes or backslashes`,
-      );
-    },
-  );
+  it.each(['Pay roll', 'Pay/roll', 'Pay\\roll', ' Payroll'])('refuse %j, saying what a name may be', (name) => {
+    expect(outcome(() => checkApplicationName(name))).toBe(
+      `APP_NAME_INVALID: "${name}" is not a valid application name: use 1 to 64 characters without spaces, slashes or backslashes`,
+    );
+  });
+
+  it.each([
+    ['', 0],
+    ['x'.repeat(65), 65],
+  ])('refuse %j by its length, without quoting it', (name, length) => {
+    expect(outcome(() => checkApplicationName(name))).toBe(
+      `APP_NAME_INVALID: an application name of ${length} characters is not valid: use 1 to 64 characters without spaces, slashes or backslashes`,
+    );
+  });
+
+  it.each([
+    ['Pay\troll', 'U+0009 CHARACTER TABULATION at character 4'],
+    ['Payroll\n', 'U+000A LINE FEED at character 8'],
+    ['Pay\u0007roll', 'U+0007 BELL at character 4'],
+    ['Pay\u001froll', 'U+001F INFORMATION SEPARATOR ONE at character 4'],
+  ])('refuse %j, naming the control character', (name, found) => {
+    expect(outcome(() => checkApplicationName(name))).toBe(
+      `TEXT_INVALID: the application name "${name}" has ${found}, which is not allowed: control characters can move the cursor, clear the screen or forge lines where the text is shown; remove it`,
+    );
+  });
 });
 
 describe('a new application', () => {
@@ -87,7 +104,17 @@ describe('a new application', () => {
     });
     expect(Object.isFrozen(DEFAULT_FLAGS)).toBe(true);
     expect(IMMUTABLE_FLAGS).toEqual(['groupApp', 'configStoreApp', 'adminAccountSame']);
-    expect(LIMITS).toEqual({ nameLength: 64, textLength: 256, fields: 32, labelLength: 128, valueBytes: 4096, ticketMinutes: { min: 1, max: 525_600 } });
+    expect(LIMITS).toEqual({
+      nameLength: 64,
+      textLength: 256,
+      fields: 32,
+      labelLength: 128,
+      valueBytes: 4096,
+      accountLength: 512,
+      externalUserLength: 256,
+      identifierLength: 256,
+      ticketMinutes: { min: 1, max: 525_600 },
+    });
   });
 
   it('checks its name, description and contact', () => {
@@ -249,22 +276,17 @@ describe('account names', () => {
     expect(outcome(() => checkAccount(account))).toBe(`ACCOUNT_INVALID: ${account} is a built-in account; name a domain group or user instead`);
   });
 
-  it.each([
-    '',
-    'bob',
-    '\\bob',
-    'CORP\\',
-    'CORP\\bob\\x',
-    'a\\b@c',
-    '@corp',
-    'bob@',
-    'a@b@c',
-    ' CORP\\bob',
-    '\tCORP\\bob',
-    'bob smith@corp',
-    'bob@corp example',
-  ])('refuse %j, which is neither DOMAIN\\name nor name@domain', (account) => {
-    expect(outcome(() => checkAccount(account))).toBe(`ACCOUNT_INVALID: "${account}" is not an account name: write DOMAIN\\name or name@domain`);
+  it.each(['', 'bob', '\\bob', 'CORP\\', 'CORP\\bob\\x', 'a\\b@c', '@corp', 'bob@', 'a@b@c', ' CORP\\bob', 'bob smith@corp', 'bob@corp example'])(
+    'refuse %j, which is neither DOMAIN\\name nor name@domain',
+    (account) => {
+      expect(outcome(() => checkAccount(account))).toBe(`ACCOUNT_INVALID: "${account}" is not an account name: write DOMAIN\\name or name@domain`);
+    },
+  );
+
+  it('refuse an account with a control character, naming it', () => {
+    expect(outcome(() => checkAccount('\tCORP\\bob'))).toBe(
+      'TEXT_INVALID: the account name "\tCORP\\bob" has U+0009 CHARACTER TABULATION at character 1, which is not allowed: control characters can move the cursor, clear the screen or forge lines where the text is shown; remove it',
+    );
   });
 
   // Lower-casing folded the Kelvin sign U+212A into "k"; names now compare by a Windows-like key.
