@@ -1,4 +1,3 @@
-import { userInfo } from 'node:os';
 import { explainFileError, isTesseraError, withMessage } from '../errors/index.js';
 import { checkOwnEntry, trustDirectory } from '../files/index.js';
 import { SEAL_KEY_ROLE } from '../keys/index.js';
@@ -19,7 +18,7 @@ export function prepareHome(config: TesseraConfig): void {
     trustDirectory(config.home, { role: "Tessera's home", create: true });
   } catch (error) {
     if (isTesseraError(error)) throw error;
-    const explained = explainFileError(error, { path: config.home, action: 'write', osUser: userInfo().username });
+    const explained = explainFileError(error, { path: config.home, action: 'write', osUser: config.osUser });
     throw withMessage(explained, `Tessera's home ${config.home} cannot be prepared: ${explained.message}`);
   }
   for (const { path, role } of tesseraFiles(config)) {
