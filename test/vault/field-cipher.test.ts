@@ -58,6 +58,8 @@ describe('sealed field details', () => {
     );
     expect(sealed.map((field) => field.ordinal)).toEqual([0, 1, 2]);
     expect(sealed.map(fieldKeyVersion)).toEqual([4, 4, 4]);
+    // Versions of several digits read whole.
+    expect(sealFields({ ...dataKey, version: 1207 }, owner, new Map([[1, 'x']])).map(fieldKeyVersion)).toEqual([1207]);
     expect(openFields(dataKey, owner, sealed)).toEqual(
       new Map([
         [0, 'bob-ext'],
@@ -92,6 +94,7 @@ describe('sealed field details', () => {
     ['a version that is not a number', sealEnvelope(dataKey.key, 'dk:four', Buffer.from('x'), Buffer.alloc(0))],
     ['a version that is not whole', sealEnvelope(dataKey.key, 'dk:4.5', Buffer.from('x'), Buffer.alloc(0))],
     ['a prefix in capitals', sealEnvelope(dataKey.key, 'DK:4', Buffer.from('x'), Buffer.alloc(0))],
+    ['a key id that only ends like a data key', sealEnvelope(dataKey.key, 'xdk:4', Buffer.from('x'), Buffer.alloc(0))],
   ])('name no data key for %s: the one decryption error', (_what, ciphertext) => {
     expect(outcome(() => fieldKeyVersion({ ordinal: 1, ciphertext }))).toBe(
       'DECRYPTION_FAILED: the data could not be decrypted: it was sealed under another key, damaged, or moved from where it was stored',
