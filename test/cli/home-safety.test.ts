@@ -97,10 +97,15 @@ describe.skipIf(!isRoot)('a home someone else prepared', () => {
       await vault.cleanup();
     });
 
-    it("refuses a world-writable home of nobody's with a seal key she planted, and writes nothing", async () => {
+    it("refuses a world-writable home of nobody's with a key, a log link, a database and a -wal link she planted", async () => {
       const home = join(shared, 'tessera');
-      asNobody(`mkdir ${home} && chmod 777 ${home} && printf 'TSRSEAL1%032d' 7 > ${home}/seal.key && chmod 600 ${home}/seal.key`);
-      const before = snapshot(shared);
+      const victim = join(root, 'victim');
+      writeFileSync(victim, "root's own file\n", { mode: 0o644 });
+      asNobody(
+        `mkdir ${home} && chmod 777 ${home} && printf 'TSRSEAL1%032d' 7 > ${home}/seal.key && chmod 600 ${home}/seal.key && ` +
+          `ln -s ${victim} ${home}/tessera.log && : > ${home}/tessera.db && chmod 666 ${home}/tessera.db && ln -s ${victim} ${home}/tessera.db-wal`,
+      );
+      const before = snapshot(root);
 
       for (const command of [['init'], ['start'], ['secret', 'status']]) {
         expectRefused(
@@ -111,7 +116,8 @@ describe.skipIf(!isRoot)('a home someone else prepared', () => {
             `at any time. Check what it holds, then run: chown root ${home} && chmod 700 ${home}`,
         );
       }
-      expect(snapshot(shared)).toEqual(before);
+      expect(snapshot(root)).toEqual(before);
+      expect(readFileSync(victim, 'utf8')).toBe("root's own file\n");
       await expectNoDatabase();
     });
 
