@@ -19,6 +19,7 @@ import {
 } from '../../src/service/authorize.js';
 import type { ApplicationRecord, GlobalInfo } from '../../src/store/vault-types.js';
 import { DEFAULT_FLAGS } from '../../src/vault/index.js';
+import { outcome } from '../support/outcome.js';
 
 const global: GlobalInfo = {
   ssoAdminAccounts: ['CORP\\SSO Admins'],
@@ -57,15 +58,6 @@ const affiliate = user('CORP\\fay', 'CORP\\Affiliates');
 const appAdmin = user('CORP\\dana', 'CORP\\Payroll Admins');
 const appUser = user('CORP\\bob', 'CORP\\Payroll Users');
 const stranger = user('CORP\\eve', 'CORP\\Marketing');
-
-const outcome = (run: () => unknown): string => {
-  try {
-    run();
-    return 'ok';
-  } catch (error) {
-    return `${(error as { code?: string }).code}: ${(error as Error).message}`;
-  }
-};
 
 describe('membership', () => {
   it("matches the caller's name or any of its groups, ignoring case", () => {

@@ -16,15 +16,7 @@ import {
   checkTicketTimeout,
   sameAccount,
 } from '../../src/vault/index.js';
-
-const outcome = (run: () => unknown): string => {
-  try {
-    run();
-    return 'ok';
-  } catch (error) {
-    return `${(error as { code?: string }).code}: ${(error as Error).message}`;
-  }
-};
+import { outcome } from '../support/outcome.js';
 
 function input(overrides: Partial<ApplicationInput> = {}): ApplicationInput {
   const type = overrides.type ?? 'individual';

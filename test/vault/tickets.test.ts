@@ -6,19 +6,12 @@ import { hkdfSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { generateMasterSecret, newKeyring, rotateKeyring, sealEnvelope } from '../../src/keys/index.js';
 import { issueTicket, readTicket } from '../../src/vault/index.js';
+import { outcome } from '../support/outcome.js';
 
 const now = new Date('2026-11-25T10:00:00Z');
 const keyring = newKeyring('vault-1', generateMasterSecret('HOST\\alice', now));
 const claims = { account: 'CORP\\bob', issuer: 'CORP\\svc', issuedAt: '2026-11-25T10:00:00.000Z', expiresAt: '2026-11-25T10:02:00.000Z' };
 
-const outcome = (run: () => unknown): string => {
-  try {
-    run();
-    return 'ok';
-  } catch (error) {
-    return `${(error as { code?: string }).code}: ${(error as Error).message}`;
-  }
-};
 const MALFORMED = 'TICKET_MALFORMED: the ticket is not in Tessera\'s format (it should start with "T1."): pass the ticket exactly as issued';
 const INVALID = 'TICKET_INVALID: the ticket was not issued by this vault or was altered: ask the caller for a new ticket';
 
