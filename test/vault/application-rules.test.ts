@@ -16,27 +16,10 @@ import {
   checkTicketTimeout,
   sameAccount,
 } from '../../src/vault/index.js';
+import { appInput } from '../service/vault-harness.js';
 import { outcome } from '../support/outcome.js';
 
-function input(overrides: Partial<ApplicationInput> = {}): ApplicationInput {
-  const type = overrides.type ?? 'individual';
-  return {
-    name: 'Payroll',
-    type,
-    description: 'Payroll back end',
-    contact: 'ops@example.org',
-    userAccounts: ['CORP\\Payroll Users'],
-    adminAccounts: ['CORP\\Payroll Admins'],
-    windowsAccount: null,
-    fields: [
-      { ordinal: 0, label: 'User Id', masked: false, sync: false },
-      { ordinal: 1, label: 'Password', masked: true, sync: false },
-    ],
-    flags: { ...DEFAULT_FLAGS, groupApp: type === 'group', configStoreApp: type === 'configStore', hostInitiatedSSO: type === 'hostGroup' },
-    ticketTimeoutMinutes: null,
-    ...overrides,
-  };
-}
+const input = (overrides: Partial<ApplicationInput> = {}): ApplicationInput => appInput('Payroll', overrides);
 const flags = (changes: Partial<ApplicationInput['flags']>, type: ApplicationInput['type'] = 'individual') => ({ ...input({ type }).flags, ...changes });
 const fields = (count: number) => Array.from({ length: count }, (_, ordinal) => ({ ordinal, label: `Field ${ordinal}`, masked: ordinal > 0, sync: false }));
 
