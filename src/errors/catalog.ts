@@ -112,6 +112,20 @@ export const errorCatalog = {
       'A name, identifier, label or text holds a control, bidirectional or invisible formatting character, is not valid Unicode, or (names) is not in NFC.',
   },
   INPUT_TOO_LARGE: { status: 413, summary: 'An input file or standard input is larger than its documented maximum.' },
+  // The server and its clients.
+  UNAUTHENTICATED: {
+    status: 401,
+    event: 10613,
+    summary: 'The request carries no valid credentials: an API token, an OIDC bearer token or a client certificate.',
+  },
+  AUTH_RATE_LIMITED: { status: 429, summary: 'Too many failed authentications from this address in the last minute.' },
+  ROUTE_NOT_FOUND: { status: 404, summary: 'No API route has that method and path.' },
+  REQUEST_INVALID: { status: 400, summary: 'An HTTP request body, parameter or header does not match its schema (unknown field, wrong type, too long).' },
+  TOKEN_NOT_FOUND: { status: 404, summary: 'No API token has that id, or it was already revoked.' },
+  SHUTTING_DOWN: { status: 503, summary: 'The server is stopping and takes no new requests.' },
+  TLS_INVALID: { status: 400, summary: 'The TLS certificate, key or client CA file cannot be used.' },
+  CONFIG_INVALID: { status: 400, summary: "The home's configuration file is not valid: bad syntax, an unknown key or a wrong value." },
+  SERVER_UNREACHABLE: { status: 503, summary: 'The Tessera server named by --server or TESSERA_ADDR could not be reached or did not answer as a Tessera server.' },
 } as const satisfies Record<string, ErrorEntry>;
 
 export type ErrorCode = keyof typeof errorCatalog;
