@@ -49,7 +49,8 @@ export class AuthenticationGate {
       for (const authenticator of this.authenticators) {
         method = authenticator.method;
         const principal = await authenticator.authenticate(credentials);
-        if (principal) return { ...principal, address: source };
+        // Nobody is the local administrator over the network: rights come from the vault's roles.
+        if (principal) return { ...principal, localAdministrator: false, address: source };
       }
     } catch (error) {
       if (!isTesseraError(error, 'UNAUTHENTICATED')) throw error;
