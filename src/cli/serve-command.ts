@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { fail, isTesseraError } from '../errors/index.js';
@@ -74,7 +73,6 @@ async function serve(context: CliContext, options: ServeOptions, extensions?: Se
   );
   const tls = { reload: () => {} };
   const scratchDir = join(config.home, 'scratch');
-  mkdirSync(scratchDir, { recursive: true, mode: 0o700 });
   let server: RunningServer;
   try {
     server = await startServer({

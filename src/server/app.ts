@@ -26,7 +26,7 @@ export interface ServerDeps {
   events: EventSink;
   logger: Logger;
   metrics: ServerMetrics;
-  /** A private directory (0700) for backups on their way to a download. */
+  /** A private directory (0700, made on first use) for backups on their way to a download. */
   scratchDir: string;
   now: () => Date;
   /** Extra route groups (API tokens) registered with the same authentication. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Static } from '@sinclair/typebox';
@@ -40,6 +40,8 @@ export function registerSecretRoutes(app: FastifyInstance, deps: ServerDeps): vo
       const { file, force, password, reminder } = request.body;
       if (file !== undefined) return secrets.backup(target(serverPath(file), force, password, reminder), request.principal);
       // A download: written and verified in a private scratch file, handed over, then removed.
+      // Made on first use, private to the server's user, inside its trusted home.
+      await mkdir(deps.scratchDir, { recursive: true, mode: 0o700 });
       const scratch = join(deps.scratchDir, `download-${randomUUID()}.bak`);
       try {
         const result = await secrets.backup({ ...target(scratch, false, password, reminder), download: true }, request.principal);
