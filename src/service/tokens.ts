@@ -90,10 +90,9 @@ export function createTokenService(deps: TokenServiceDeps) {
         if (input.description !== undefined) checkText('description', input.description);
         const expiresAt = checkExpiry(input.expiresAt, now);
         const secret = randomBytes(SECRET_BYTES).toString('base64url');
-        const secretHash = sha256(secret);
         const record = await store.insertToken({
           id,
-          secretHash,
+          secretHash: sha256(secret),
           account: input.account,
           groups,
           description: input.description || null,
@@ -101,7 +100,6 @@ export function createTokenService(deps: TokenServiceDeps) {
           createdBy: principal.name,
           expiresAt,
         });
-        secretHash.fill(0);
         return {
           token: `${API_TOKEN_PREFIX}${id}_${secret}`,
           id,
@@ -155,7 +153,6 @@ export function createTokenService(deps: TokenServiceDeps) {
       // Compared even when the id is unknown (against a dummy), so timing does not tell the two apart.
       const stored = record?.secretHash.length === presented.length ? record.secretHash : DUMMY_HASH;
       const secretMatches = timingSafeEqual(presented, stored) && stored !== DUMMY_HASH;
-      presented.fill(0);
       const now = deps.now();
       if (!record || !secretMatches || record.revokedAt !== null || (record.expiresAt !== null && Date.parse(record.expiresAt) <= now.getTime())) {
         throw invalidToken();
