@@ -115,7 +115,7 @@ export function createTokenService(deps: TokenServiceDeps) {
     /** Revokes a token (SSO administrators only): TOKEN_NOT_FOUND when it is unknown or already revoked. */
     async revoke(id: string, principal: Principal): Promise<TokenInfo> {
       // A malformed id is never repeated: it may be a whole token pasted by mistake.
-      const wellFormed = ID_SHAPE.test(id.toLowerCase());
+      const wellFormed = id.length === 16 && ID_SHAPE.test(id.toLowerCase());
       const subject = wellFormed ? `API token ${id.toLowerCase()}` : 'an API token';
       return audited(deps, { function: 'RevokeApiToken', principal, application: '', change: true, subject }, async () => {
         await requireSsoAdmin(store, principal, 'revoke API tokens');
