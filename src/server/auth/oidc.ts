@@ -181,7 +181,8 @@ function explain(error: unknown, settings: OidcSettings): TesseraError {
   }
   if (error instanceof errors.JOSEAlgNotAllowed) return refused(UNSUPPORTED_ALGORITHM);
   if (error instanceof errors.JWTInvalid || error instanceof errors.JWSInvalid) return refused('the bearer token is not a well-formed JWT');
-  return refused('the bearer token could not be verified', error);
+  // jose's errors can hold the token's claims: only a failure of another kind goes on as the cause.
+  return refused('the bearer token could not be verified', error instanceof errors.JOSEError ? undefined : error);
 }
 
 function principalOf(payload: JWTPayload, settings: OidcSettings): Principal {
