@@ -327,6 +327,20 @@ describe('oidcAuthenticator when the identity provider misbehaves', () => {
     );
   });
 
+  it('gives up on a provider that does not answer within 5 seconds', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const mute = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    try {
+      expect(await refusalFrom(mute)).toBe(
+        `UNAUTHENTICATED: the identity provider ${mute} could not be asked for its signing keys: ${mute}/.well-known/openid-configuration did not answer within 5 seconds`,
+      );
+    } finally {
+      silent.closeAllConnections();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+
   it('refuses settings it cannot use', () => {
     const make = (overrides: Partial<OidcSettings>) => () => oidcAuthenticator({ ...settings, ...overrides }, { now: () => clock });
     expect(make({ issuers: ['http://idp.example'] })).toThrow(
