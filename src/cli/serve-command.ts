@@ -1,9 +1,17 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { fail, isTesseraError } from '../errors/index.js';
-import { type Authenticator, type RunningServer, type ServerSettings, createMetrics, startServer } from '../server/index.js';
+import {
+  type Authenticator,
+  type RunningServer,
+  type ServerSettings,
+  apiTokenAuthenticator,
+  clientCertificateAuthenticator,
+  createMetrics,
+  oidcAuthenticator,
+  startServer,
+} from '../server/index.js';
 import { describeDatabase } from '../store/index.js';
-import { apiTokenAuthenticator } from '../server/auth/api-token.js';
 import { bootstrapAdministrator } from './bootstrap.js';
 import type { CliContext } from './context.js';
 import { type GlobalOptions, runCommand } from './run.js';
@@ -107,8 +115,12 @@ async function serve(context: CliContext, options: ServeOptions): Promise<void> 
 }
 
 /** The ways a caller may authenticate: API tokens always; OIDC and client certificates when configured. */
-function authenticatorsFor(context: CliContext, _settings: ServerSettings): Authenticator[] {
-  return [apiTokenAuthenticator(context.tokens)];
+function authenticatorsFor(context: CliContext, settings: ServerSettings): Authenticator[] {
+  const methods: Authenticator[] = [apiTokenAuthenticator(context.tokens)];
+  if (settings.oidc) methods.push(oidcAuthenticator(settings.oidc, { now: context.now }));
+  if (settings.tls?.clientCaFile !== undefined || settings.trustedProxies.length > 0)
+    methods.push(clientCertificateAuthenticator(settings, { now: context.now }));
+  return methods;
 }
 
 function withListen(settings: ServerSettings, listen: string | undefined): ServerSettings {
