@@ -131,19 +131,32 @@ function withListen(settings: ServerSettings, listen: string | undefined): Serve
   return { ...settings, listen: { host: match[1] ?? match[2]!, port } };
 }
 
-/** Resolves on SIGINT or SIGTERM; meanwhile runs `tick` every REMINDER_CHECK_MS and `hangup` on SIGHUP. */
+/**
+ * Resolves on the first SIGINT or SIGTERM; meanwhile runs `tick` every REMINDER_CHECK_MS and
+ * `hangup` on SIGHUP. Later stop signals are noted, not obeyed: npm forwards its own signal a
+ * second time, and a node killed mid-drain would drop requests and leave the store unclosed;
+ * the drain's own deadline (TESSERA_SHUTDOWN_GRACE_SECONDS) bounds the wait instead.
+ */
 function untilStopSignal(tick: () => unknown, hangup: () => unknown): { promise: Promise<void>; cancel(): void } {
   let cancel = () => {};
   const promise = new Promise<void>((resolve) => {
     const timer = setInterval(tick, REMINDER_CHECK_MS);
+    let stopping = false;
     const stop = () => {
+      if (stopping) {
+        process.stderr.write('Already stopping: the requests in flight finish first (within the shutdown grace period).\n');
+        return;
+      }
+      stopping = true;
       clearInterval(timer);
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
       process.off('SIGHUP', hangup);
       resolve();
     };
-    cancel = stop;
+    cancel = () => {
+      stop();
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
     process.on('SIGHUP', hangup);
