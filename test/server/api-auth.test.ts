@@ -34,6 +34,7 @@ describe.each(storeTargets)('the authentication gate on $name', (target) => {
       const answer = await api.call('GET', '/v1/applications', { headers });
       expect(failure(answer)).toEqual(error(401, 'UNAUTHENTICATED', 10613, NO_CREDENTIALS));
       expect(answer.headers.get('www-authenticate')).toBe('Bearer');
+      expect(answer.headers.get('cache-control')).toBe('no-store');
     }
     expect(await refusals()).toEqual([]);
   });
@@ -74,6 +75,7 @@ describe.each(storeTargets)('the authentication gate on $name', (target) => {
       ),
     );
     expect(limited.headers.get('retry-after')).toBe('60');
+    expect(limited.headers.get('cache-control')).toBe('no-store');
     // Public routes stay open, and a refusal is not another failure on the clock.
     expect((await api.call('GET', '/v1/health')).status).toBe(200);
     expect(await refusals()).toHaveLength(FAILURES_PER_MINUTE);

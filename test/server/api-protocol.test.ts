@@ -6,6 +6,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/service/index.js';
 import { storeTargets } from '../support/databases.js';
@@ -283,7 +284,9 @@ describe.each(storeTargets)('the HTTP protocol on $name', (target) => {
   });
 
   it('marks every answer Cache-Control: no-store, errors included', async () => {
-    expect(new Set(answers.map((answer) => answer.status))).toEqual(new Set([200, 201, 204, 400, 404, 409, 413, 415, 503]));
+    expect((await call('GET', '/v1/applications')).status).toBe(401);
+    expect((await call('GET', '/v1/events', { token: bobToken })).status).toBe(403);
+    expect(new Set(answers.map((answer) => answer.status))).toEqual(new Set([200, 201, 204, 400, 401, 403, 404, 409, 413, 415, 503]));
     for (const answer of answers) expect(answer.headers.get('cache-control'), `${answer.status} ${answer.text.slice(0, 80)}`).toBe('no-store');
   });
 
@@ -323,5 +326,31 @@ describe.each(storeTargets)('the HTTP protocol on $name', (target) => {
         problem: { code: 'INTERNAL', message: 'an unexpected failure: see the server log' },
       }),
     ]);
+  });
+
+  // BUG: while the server drains, fastify's return503OnClosing answers with its own hard-coded body
+  // ({"error":"Service Unavailable",...}), not the one error body with SHUTTING_DOWN, and without Cache-Control.
+  // Last of all: this stops the server.
+  it.fails('answers a request that arrives while the server stops 503 SHUTTING_DOWN in the one error body', async () => {
+    const url = new URL(api.url);
+    const socket = connect(Number(url.port), url.hostname);
+    let received = '';
+    socket.setEncoding('latin1').on('data', (chunk: string) => (received += chunk));
+    await new Promise((resolve) => socket.once('connect', resolve));
+    const body = '{"application":"Payroll"}';
+    // A request in flight: its body is not all there yet when the stop begins.
+    socket.write(
+      `POST /v1/tickets HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${bobToken}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n{`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const stopping = api.server.stop();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    socket.write(`${body.slice(1)}GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n`);
+    await stopping;
+    await new Promise((resolve) => socket.once('close', resolve));
+    const second = received.slice(received.indexOf('HTTP/1.1', 1));
+    expect(second).toMatch(/^HTTP\/1\.1 503 /);
+    expect(second.toLowerCase()).toContain('cache-control: no-store');
+    expect(second).toContain('"code":"SHUTTING_DOWN"');
   });
 });
