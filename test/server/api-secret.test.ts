@@ -56,7 +56,7 @@ describe.each(storeTargets)('the master secret over HTTP on $name', (target) => 
   const health = async () => (await api.call<{ backupRequired: boolean; lastVerifiedBackupAt: string | null }>('GET', '/v1/health')).body;
   const file = (name: string) => join(api.harness.dir, name);
 
-  it('GET status answers what the CLI shows, to SSO administrators only', async () => {
+  it("GET status answers the service's status, to SSO administrators only", async () => {
     const answer = await api.call<Status>('GET', '/v1/secret/status', { token: admin });
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual(JSON.parse(JSON.stringify(await api.harness.service.status())));
