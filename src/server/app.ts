@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { Logger } from 'pino';
-import { isTesseraError } from '../errors/index.js';
+import { fail, isTesseraError } from '../errors/index.js';
 import type { EventSink, Principal, SecretService, VaultService } from '../service/index.js';
 import { AuthenticationGate } from './auth/gate.js';
 import { verifiedPeerCertificate } from './auth/client-certificate.js';
@@ -63,11 +63,18 @@ export async function buildServer(deps: ServerDeps, options: { https?: object | 
     // X-Forwarded-For is believed only from the configured proxies.
     trustProxy: deps.settings.trustedProxies.length > 0 ? [...deps.settings.trustedProxies] : false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
-    return503OnClosing: true,
+    // Stopping is answered by our own hook (SHUTTING_DOWN in the one error body).
+    return503OnClosing: false,
+    // Accounts may have 512 characters and config identifiers 256, URL-encoded three times longer.
+    routerOptions: { maxParamLength: 2048 },
+    // fastify's own failures (a malformed URL, an overlong parameter) get the one error body too.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => void sendError(deps, error, request, reply),
     ...(options.https ? { https: options.https } : {}),
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
 
   app.addSchema(ErrorBody);
+  // JSON only: fastify would otherwise hand a text/plain body to the schema as a string.
+  app.removeContentTypeParser('text/plain');
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -84,7 +91,12 @@ export async function buildServer(deps: ServerDeps, options: { https?: object | 
     onFailure: (code) => deps.metrics.authFailures.inc({ code }),
   });
   app.decorateRequest('principal', undefined as unknown as Principal);
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onRequest', async (request) => {
+    if (closing) throw fail('SHUTTING_DOWN', 'this Tessera node is stopping and takes no new requests: retry on another node, or once it has restarted');
     // An unknown route answers 404 to anyone: the routes are public (/v1/openapi.json).
     if (request.routeOptions.config.public || request.is404) return;
     request.principal = await gate.authenticate(() => credentialsOf(request), `${request.method} ${request.routeOptions.url ?? 'unknown route'}`, request.ip);
@@ -146,5 +158,11 @@ async function sendError(deps: ServerDeps, error: unknown, request: FastifyReque
   const retryAfter = isTesseraError(error) ? (error as { retryAfterSeconds?: number }).retryAfterSeconds : undefined;
   if (retryAfter !== undefined) void reply.header('retry-after', String(retryAfter));
   if (code === 'UNAUTHENTICATED') void reply.header('www-authenticate', 'Bearer');
-  return reply.code(answer.status).send(answer.body);
+  // Set here as well as in onSend: fastify's own failures (frameworkErrors) skip the hooks.
+  void reply.header('cache-control', 'no-store');
+  // The one error body is never shaped by a route's own schema for that status (health's 503).
+  return reply
+    .code(answer.status)
+    .serializer((body) => JSON.stringify(body))
+    .send(answer.body);
 }

@@ -26,6 +26,10 @@ export function errorReply(error: unknown, correlationId: string): ErrorReply {
       return reply(400, 'REQUEST_INVALID', 'the request says it holds JSON but its body is empty');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return reply(400, 'REQUEST_INVALID', 'the request body is not valid JSON');
+    case 'FST_ERR_BAD_URL':
+      return reply(400, 'REQUEST_INVALID', 'the request path is not valid: a name in it is not properly URL-encoded UTF-8');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return reply(414, 'REQUEST_INVALID', 'a name in the request path is longer than any account, application or identifier may be');
   }
   // fastify's own parser errors (malformed JSON, a bad URL) carry a 4xx status and say nothing secret.
   if (fastify.statusCode !== undefined && fastify.statusCode >= 400 && fastify.statusCode < 500 && error instanceof SyntaxError) {
@@ -66,6 +70,10 @@ function validationMessage(error: Partial<FastifyError> & { validation?: unknown
   if (first.keyword === 'additionalProperties') {
     const extra = String((first.params?.['additionalProperty'] as string | undefined) ?? '');
     return `${where} has an unknown field ${path === '' ? extra : `${path}.${extra}`}: see docs/api.md for the fields it takes`;
+  }
+  if (first.keyword === 'enum') {
+    const allowed = (first.params?.['allowedValues'] as unknown[] | undefined) ?? [];
+    return `${where}${field} must be one of ${allowed.map((value) => JSON.stringify(value)).join(', ')}`;
   }
   if (first.keyword === 'required')
     return `${where} lacks the required field ${[path, String((first.params?.['missingProperty'] as string | undefined) ?? '')].filter(Boolean).join('.')}`;

@@ -307,9 +307,12 @@ export const Health = Type.Object({
 export const NameParams = Type.Object({ name: Name }, strict);
 export const MappingParams = Type.Object({ name: Name, account: Account }, strict);
 export const ConfigParams = Type.Object({ name: Name, identifier: Type.String({ minLength: 1, maxLength: LIMITS.identifierLength }) }, strict);
-export const AllQuery = Type.Object({ all: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])) }, strict);
+/** A string that must be one of `values`: refused with the values listed (a union of literals would only say "must be equal to constant"). */
+const OneOf = <T extends string>(...values: T[]) => Type.Unsafe<T>({ type: 'string', enum: values });
+
+export const AllQuery = Type.Object({ all: Type.Optional(OneOf('true', 'false')) }, strict);
 export const MappingQuery = Type.Object({ account: Type.Optional(Account) }, strict);
-export const ConfigQuery = Type.Object({ mode: Type.Optional(Type.Union([Type.Literal('admin'), Type.Literal('runtime')])) }, strict);
+export const ConfigQuery = Type.Object({ mode: Type.Optional(OneOf('admin', 'runtime')) }, strict);
 
 /** Every response that can fail says so the same way. */
 export function responses(ok: Record<number, TSchema>): Record<number, TSchema> {

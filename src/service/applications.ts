@@ -25,8 +25,17 @@ export function applicationOperations(context: VaultContext) {
   return {
     async create(input: ApplicationInput, principal: Principal): Promise<ApplicationRecord> {
       return context.audited({ function: 'CreateApplication', principal, application: input.name, change: true }, async () => {
-        authorize(principal, await context.global(), 'affiliateAdmin', 'create affiliate applications');
+        const global = await context.global();
+        authorize(principal, global, 'affiliateAdmin', 'create affiliate applications');
         const checked = checkNewApplication(input);
+        // Tickets are a system-level decision at creation as at every later change.
+        const tickets = SSO_ADMIN_FLAGS.some((flag) => checked.flags[flag]) || checked.ticketTimeoutMinutes !== null;
+        if (tickets && !hasRole(principal, global, 'ssoAdmin')) {
+          throw fail(
+            'ACCESS_DENIED',
+            `only SSO administrators may set ticket settings (allowTickets, validateTickets, timeoutTickets, a ticket timeout) of ${checked.name}`,
+          );
+        }
         const keyring = await context.keyring();
         const id = newId();
         const now = context.now();

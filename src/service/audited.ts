@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isTesseraError } from '../errors/index.js';
 import { emitCataloguedEvent } from './catalogued-event.js';
-import { clientComputer } from './principal.js';
+import { clientComputer, clientUser } from './principal.js';
 import type { EventSink, Principal } from './deps.js';
 
 export interface AuditedOperation {
@@ -37,11 +37,11 @@ export async function audited<T>(
   const subject = operation.subject ?? (operation.application || 'the SSO system');
   try {
     const result = await run(trackingId);
-    if (operation.change) await deps.events.emit(10535, common, `${operation.function} on ${subject} by ${operation.principal.name} succeeded.`);
+    if (operation.change) await deps.events.emit(10535, common, `${operation.function} on ${subject} by ${clientUser(operation.principal)} succeeded.`);
     return result;
   } catch (error) {
     const code = isTesseraError(error) ? error.code : 'INTERNAL';
-    const message = `${operation.function} on ${subject} by ${operation.principal.name} failed: ${error instanceof Error ? error.message : String(error)}`;
+    const message = `${operation.function} on ${subject} by ${clientUser(operation.principal)} failed: ${error instanceof Error ? error.message : String(error)}`;
     const emitted = await emitCataloguedEvent(deps.events, isTesseraError(error) ? error.eventId : undefined, message);
     if (!emitted) await deps.events.emit(10536, { ...common, 'Error Code': code }, message);
     throw error;

@@ -37,7 +37,7 @@ export async function backupSecret(deps: SecretServiceDeps, target: BackupTarget
     );
     return result;
   } catch (error) {
-    throw await backupFailed(deps, target.file, principal, error);
+    throw await backupFailed(deps, target, principal, error);
   } finally {
     disposeKeyring(opened?.keyring);
     opened?.seal.dispose();
@@ -113,7 +113,7 @@ export async function generateSecret(deps: SecretServiceDeps, target: BackupTarg
     return result;
   } catch (error) {
     const started = opened?.keyring.current.msid;
-    const explained = stage === 'backup' ? await backupFailed(deps, target.file, principal, error) : explain(error, target.file, principal);
+    const explained = stage === 'backup' ? await backupFailed(deps, target, principal, error) : explain(error, target.file, principal);
     // Read again: another writer may have made its own secret current meanwhile.
     const { current } = await knownMsids(deps);
     const failure = isTesseraError(explained, 'KEYRING_CHANGED') ? lostRace(explained, current, target.file) : explained;
@@ -186,9 +186,11 @@ function explain(error: unknown, file: string, principal: Principal) {
 }
 
 /** Emits 10560 (naming the MSIDs the vault holds now) and returns the error to throw, whose message is the event's text. */
-async function backupFailed(deps: SecretServiceDeps, file: string, principal: Principal, error: unknown) {
-  const cause = explain(error, file, principal);
-  const failure = withMessage(cause, `Failed to back up the master secret to ${file}: ${cause.message}`);
-  await deps.events.emit(10560, backupParams(file, await knownMsids(deps), principal, { 'Error Code': failure.code }), failure.message);
+async function backupFailed(deps: SecretServiceDeps, target: BackupTarget, principal: Principal, error: unknown) {
+  const cause = explain(error, target.file, principal);
+  // A download's scratch file is the server's business; the caller asked for a download.
+  const where = target.download ? 'download' : target.file;
+  const failure = withMessage(cause, `Failed to back up the master secret ${target.download ? 'for download' : `to ${target.file}`}: ${cause.message}`);
+  await deps.events.emit(10560, backupParams(where, await knownMsids(deps), principal, { 'Error Code': failure.code }), failure.message);
   return failure;
 }

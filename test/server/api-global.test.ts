@@ -124,7 +124,7 @@ describe.each(storeTargets)('global settings and events over HTTP on $name', (ta
         error(403, 'ACCESS_DENIED', 10842, 'CORP\\frank may not read the event log: that needs membership of SSO Administrators. Ask an SSO administrator'),
       );
       expect(failure(await call('admin', 'GET', '/v1/events?since=yesterday'))).toEqual(
-        error(400, 'REQUEST_INVALID', null, 'since must be an ISO 8601 time, e.g. 2026-11-25T10:00:00Z'),
+        error(400, 'REQUEST_INVALID', null, 'since must be an ISO 8601 date or time, e.g. 2026-11-25 or 2026-11-25T10:00:00Z'),
       );
       expect(failure(await call('admin', 'GET', '/v1/events?limit=-1'))).toEqual(
         error(400, 'REQUEST_INVALID', null, 'the request querystring field limit must match pattern "^[0-9]{1,6}$"'),
@@ -136,7 +136,7 @@ describe.each(storeTargets)('global settings and events over HTTP on $name', (ta
 
     // BUG: `since` is checked with Date.parse, which takes far more than ISO 8601 ("1", "March 7"):
     // a typo silently filters by a year-2001 date instead of being refused.
-    it.fails('refuses a since that is no ISO 8601 time', async () => {
+    it('refuses a since that is no ISO 8601 time', async () => {
       expect((await call('admin', 'GET', '/v1/events?since=1')).status).toBe(400);
     });
   });

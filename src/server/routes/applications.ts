@@ -194,11 +194,12 @@ export function registerApplicationRoutes(app: FastifyInstance, deps: ServerDeps
         response: responses({ 200: ConfigResponse }),
       },
     },
-    async (request) => ({
-      application: request.params.name,
-      identifier: request.params.identifier,
-      values: await config.get(request.params.name, request.params.identifier, request.query.mode ?? 'runtime', request.principal),
-    }),
+    async (request) => {
+      const values = await config.get(request.params.name, request.params.identifier, request.query.mode ?? 'runtime', request.principal);
+      // The name as stored, as every other answer gives it; a caller who may read the entry may read that.
+      const application = (await applications.get(request.params.name, request.principal).catch(() => undefined))?.name ?? request.params.name;
+      return { application, identifier: request.params.identifier, values };
+    },
   );
 
   app.put<Params<typeof ConfigParams> & { Body: Static<typeof ConfigRequest> }>(

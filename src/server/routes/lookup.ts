@@ -46,7 +46,8 @@ export function registerLookupRoutes(app: FastifyInstance, deps: ServerDeps): vo
           'or, without externalUser, the same as GET with the account in the body',
         params: NameParams,
         body: LookupRequest,
-        response: responses({ 200: Type.Union([HostLookup, Credentials]) }),
+        // Credentials first: a serialiser takes the first branch that fits, and a host answer lacks fields.
+        response: responses({ 200: Type.Union([Credentials, HostLookup]) }),
       },
     },
     async (request) => {
@@ -63,7 +64,7 @@ export function registerLookupRoutes(app: FastifyInstance, deps: ServerDeps): vo
         (outcome) => metrics.lookups.inc({ kind: 'host', outcome }),
         () => lookup.hostLookup(request.params.name, externalUser, request.principal, password),
       );
-      return { application: request.params.name, ...found };
+      return found;
     },
   );
 

@@ -5,6 +5,9 @@ import { fail } from '../../errors/index.js';
 import type { ServerDeps } from '../app.js';
 import { Event, EventQuery, GlobalChanges, GlobalInfo, responses } from '../schemas.js';
 
+/** A date, or a date and time with a zone: what `tessera events --since` takes too. */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
 /** The SSO system's settings and its event log. */
 export function registerOperationsRoutes(app: FastifyInstance, deps: ServerDeps): void {
   app.get('/v1/global', { schema: { summary: 'The SSO system settings (ENTSSO global info)', response: responses({ 200: GlobalInfo }) } }, async (request) =>
@@ -28,7 +31,9 @@ export function registerOperationsRoutes(app: FastifyInstance, deps: ServerDeps)
     },
     async (request) => {
       const { id, since, limit } = request.query;
-      if (since !== undefined && Number.isNaN(Date.parse(since))) throw fail('REQUEST_INVALID', `since must be an ISO 8601 time, e.g. 2026-11-25T10:00:00Z`);
+      if (since !== undefined && (!ISO_TIME.test(since) || Number.isNaN(Date.parse(since)))) {
+        throw fail('REQUEST_INVALID', 'since must be an ISO 8601 date or time, e.g. 2026-11-25 or 2026-11-25T10:00:00Z');
+      }
       return deps.secrets.events(
         {
           ...(id === undefined ? {} : { id: Number(id) }),

@@ -36,7 +36,8 @@ export function registerSystemRoutes(app: FastifyInstance, deps: ServerDeps): vo
         // Not ready: say why in the catalogue's words, but nothing a failure nobody planned for holds.
         const known = isTesseraError(error);
         const code = known ? error.code : 'INTERNAL';
-        if (!known) deps.logger.error({ err: error }, 'health check failed');
+        // Anyone may ask: the answer names the cause, the log has the paths and details.
+        deps.logger.error({ err: error }, 'health check failed');
         return reply.code(503).send({
           live: true,
           ready: false,
@@ -46,7 +47,7 @@ export function registerSystemRoutes(app: FastifyInstance, deps: ServerDeps): vo
           currentMsid: null,
           backupRequired: null,
           lastVerifiedBackupAt: null,
-          problem: { code, message: known ? error.message : 'an unexpected failure: see the server log' },
+          problem: { code, message: `not ready (${code}): the server's log says why and what to do` },
         });
       }
     },
