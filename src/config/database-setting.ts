@@ -46,6 +46,8 @@ export async function writeDatabaseSetting(home: string, database: DatabaseSetti
       `${path}: the database_url or database_schema line could not be changed on its own (a value over several lines?): edit the file by hand`,
     );
   }
+  // Already so (or -setdb sqlite with no file): nothing to write.
+  if (after === before) return config;
   const bytes = Buffer.from(`${existing?.bom ? '\ufeff' : ''}${after}`, 'utf8');
   await writeFileAtomically(path, bytes, { overwrite: true, verify: async () => undefined, stepPrefix: 'config' });
   return config;
