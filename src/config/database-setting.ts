@@ -49,7 +49,13 @@ export async function writeDatabaseSetting(home: string, database: DatabaseSetti
   // Already so (or -setdb sqlite with no file): nothing to write.
   if (after === before) return config;
   const bytes = Buffer.from(`${existing?.bom ? '\ufeff' : ''}${after}`, 'utf8');
-  await writeFileAtomically(path, bytes, { overwrite: true, verify: async () => undefined, stepPrefix: 'config' });
+  try {
+    await writeFileAtomically(path, bytes, { overwrite: true, verify: async () => undefined, stepPrefix: 'config' });
+  } catch (error) {
+    if (isTesseraError(error)) throw error;
+    const explained = explainFileError(error, { path, action: 'write', osUser: userInfo().username });
+    throw withMessage(explained, `Failed to write the configuration file ${path}: ${explained.message}`);
+  }
   return config;
 }
 

@@ -80,8 +80,8 @@ export function flagName(key: FlagKey): FlagName {
   return key.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase()) as FlagName;
 }
 
-/** What a command passes from its own options: --home, and any setting it offers as a flag. */
-export type ConfigFlags = { readonly home?: string | undefined } & { readonly [F in FlagName]?: string | undefined };
+/** What a command passes from its own options (commander's opts() fit): --home, and any setting it offers as a flag. */
+export type ConfigFlags = { readonly home?: string | undefined } & { readonly [F in FlagName]?: string | boolean | undefined };
 
 /** The environment variables Tessera reads; documented in docs/configuration.md. */
 export const ENVIRONMENT = {

@@ -4,7 +4,7 @@
  * every file of the home, and the server's and clients' settings. In process, real files.
  */
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -202,7 +202,7 @@ describe('the configuration file', () => {
     rmSync(file);
     writeConfig('listen = "0.0.0.0:1"\n', 0o620);
     expect(loading()).toBe(
-      `UNSAFE_FILE: the configuration file ${file} is owned by uid ${process.geteuid!()} (${process.env.USER ?? 'root'}) with mode 0620: group or others may write it, so they could have changed it. Check it, then run: chmod 600 ${file}`,
+      `UNSAFE_FILE: the configuration file ${file} is owned by uid ${process.geteuid!()} (${userInfo().username}) with mode 0620: group or others may write it, so they could have changed it. Check it, then run: chmod 600 ${file}`,
     );
   });
 });
