@@ -9,7 +9,7 @@ import { type EventSink, createSecretService, createVaultService, type Principal
 import { openStore, type Store } from '../store/index.js';
 import { LOG_FILE_ROLE, prepareHome } from './home.js';
 import { type ActAs, cliPrincipal } from './principal.js';
-import { VERSION } from './version.js';
+import { VERSION } from '../config/index.js';
 
 /** Everything a command needs, wired once at the edge from the frozen configuration. */
 export interface CliContext {
@@ -22,6 +22,8 @@ export interface CliContext {
   vault: VaultService;
   /** The local administrator, or the account named by --as. */
   principal: Principal;
+  /** The one clock of this process: every time-based rule and every event reads it. */
+  now: () => Date;
   close(): Promise<void>;
 }
 
@@ -56,6 +58,7 @@ export async function openContext(config: TesseraConfig, actAs: ActAs = {}): Pro
     secrets,
     vault,
     principal,
+    now,
     close: async () => {
       vault.dispose();
       await store.close();

@@ -9,9 +9,9 @@ import { addLookupCommand } from './lookup-command.js';
 import { addMappingCommands } from './mapping-commands.js';
 import { type GlobalOptions, printJson, runCommand } from './run.js';
 import { addSecretCommands } from './secret-commands.js';
-import { addStartCommand } from './start-command.js';
+import { addServeCommand } from './serve-command.js';
 import { addTicketCommands } from './ticket-commands.js';
-import { VERSION } from './version.js';
+import { VERSION } from '../config/index.js';
 
 /** The settings' variables, wrapped; the configuration file takes the same settings under its own keys. */
 function environmentHelp(): string {
@@ -63,7 +63,7 @@ export function createProgram(): Command {
         );
       }),
     );
-  addStartCommand(program, globals);
+  addServeCommand(program, globals);
   addSecretCommands(program, globals);
   addEventsCommand(program, globals);
   addAppCommands(program, globals);

@@ -4,3 +4,4 @@ export { CONFIG_FILE_NAME, MAX_CONFIG_FILE_BYTES } from './config-file.js';
 export type { Origin } from './given.js';
 export { writeDatabaseSetting, type DatabaseSetting } from './database-setting.js';
 export { databaseShown } from './database-shown.js';
+export { VERSION } from './version.js';

@@ -3,6 +3,7 @@ import type { ApplicationFlags, ApplicationRecord } from '../store/vault-types.j
 import { type ApplicationInput, IMMUTABLE_FLAGS, checkAccount, checkNewApplication, checkText, checkTicketTimeout, newDataKey } from '../vault/index.js';
 import { authorize, hasRole } from './authorize.js';
 import type { Principal } from './deps.js';
+import { clientComputer } from './principal.js';
 import { type VaultContext, newId } from './vault-context.js';
 
 export interface ApplicationChanges {
@@ -87,7 +88,7 @@ export function applicationOperations(context: VaultContext) {
           });
           const params = {
             'Tracking ID': trackingId,
-            'Client Computer': context.deps.computerName,
+            'Client Computer': clientComputer(principal, context.deps.computerName),
             'Client User': principal.name,
             'Application Name': app.name,
           };

@@ -7,6 +7,7 @@ import { type UnwrappedDataKey, requireDataKey, unwrapDataKey } from '../vault/i
 import { type Role, authorizeApp } from './authorize.js';
 import { emitCataloguedEvent } from './catalogued-event.js';
 import type { EventSink, Principal, SealSource } from './deps.js';
+import { clientComputer } from './principal.js';
 import { requireVault } from './vault-keyring.js';
 
 export interface VaultServiceDeps {
@@ -98,7 +99,7 @@ export class VaultContext {
     const common = {
       Function: operation.function,
       'Tracking ID': trackingId,
-      'Client Computer': this.deps.computerName,
+      'Client Computer': clientComputer(operation.principal, this.deps.computerName),
       'Client User': operation.principal.name,
       'Application Name': operation.application,
     };

@@ -11,7 +11,7 @@ import * as globalInfo from './queries/global-info.js';
 import { rotateKeyring, swapKeyring } from './queries/keyring.js';
 import * as mappings from './queries/mappings.js';
 import { ApplicationCache, lookupCredentials } from './queries/lookup.js';
-import { redeemTicket } from './queries/tickets.js';
+import { TicketRedeemer } from './queries/tickets.js';
 import { backupFromRow, eventFromRow, vaultFromRow } from './rows.js';
 import type { Database } from './schema.js';
 import type { BackupRecord, EventQuery, KeyringUpdate, NewEvent, NewVault, Store, StoreConfig, StoredEvent, VaultRecord } from './types.js';
@@ -39,6 +39,8 @@ export class KyselyStore implements Store {
   readonly kind: StoreConfig['kind'];
   readonly location: string;
   readonly #db: Kysely<Database>;
+  /** Redemptions share durable commits (group commit). */
+  readonly #redeemer: TicketRedeemer;
   #closed: Promise<void> | undefined;
 
   readonly #lookup: LookupPath;
@@ -46,6 +48,7 @@ export class KyselyStore implements Store {
   /** `lookup` replaces the portable credential lookup with a backend's faster one. */
   constructor(db: Kysely<Database>, kind: StoreConfig['kind'], location: string, lookup?: LookupPath) {
     this.#db = db;
+    this.#redeemer = new TicketRedeemer(db);
     this.kind = kind;
     this.location = location;
     const cache = lookup?.cache ?? new ApplicationCache();
@@ -237,7 +240,7 @@ export class KyselyStore implements Store {
   }
 
   redeemTicket(ticketId: string, expiresAt: string, now: Date): Promise<boolean> {
-    return redeemTicket(this.#db, ticketId, expiresAt, now);
+    return this.#redeemer.redeem(ticketId, expiresAt, now);
   }
 
   close(): Promise<void> {
