@@ -5,7 +5,16 @@ import type { TesseraConfig } from '../config/index.js';
 import { createEventEmitter } from '../events/index.js';
 import { openOwnFile } from '../files/index.js';
 import { keyFileSealSource } from '../keys/index.js';
-import { type EventSink, createSecretService, createVaultService, type Principal, type SecretService, type VaultService } from '../service/index.js';
+import {
+  type EventSink,
+  createSecretService,
+  createTokenService,
+  createVaultService,
+  type Principal,
+  type SecretService,
+  type TokenService,
+  type VaultService,
+} from '../service/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { LOG_FILE_ROLE, prepareHome } from './home.js';
 import { type ActAs, cliPrincipal } from './principal.js';
@@ -20,6 +29,8 @@ export interface CliContext {
   secrets: SecretService;
   /** Affiliate applications, mappings, credentials, tickets, config store, global info. */
   vault: VaultService;
+  /** API tokens for the HTTP server. */
+  tokens: TokenService;
   /** The local administrator, or the account named by --as. */
   principal: Principal;
   /** The one clock of this process: every time-based rule and every event reads it. */
@@ -50,6 +61,7 @@ export async function openContext(config: TesseraConfig, actAs: ActAs = {}): Pro
     step: crashHook(config.crashAtStep),
   });
   const vault = createVaultService({ store, events, seal, computerName: config.computerName, now });
+  const tokens = createTokenService({ store, events, computerName: config.computerName, now });
   return {
     config,
     store,
@@ -57,6 +69,7 @@ export async function openContext(config: TesseraConfig, actAs: ActAs = {}): Pro
     events,
     secrets,
     vault,
+    tokens,
     principal,
     now,
     close: async () => {

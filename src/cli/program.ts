@@ -11,6 +11,7 @@ import { type GlobalOptions, printJson, runCommand } from './run.js';
 import { addSecretCommands } from './secret-commands.js';
 import { addServeCommand } from './serve-command.js';
 import { addTicketCommands } from './ticket-commands.js';
+import { addTokenCommands } from './token-commands.js';
 import { VERSION } from '../config/index.js';
 
 /** The settings' variables, wrapped; the configuration file takes the same settings under its own keys. */
@@ -37,7 +38,7 @@ export function createProgram(): Command {
     .version(VERSION)
     .addOption(new Option('--home <dir>', 'where the embedded default lives: database, seal key, log').env('TESSERA_HOME'))
     .option('--as <account>', 'vault commands: act as another principal (DOMAIN\\user, no local administrator rights) to test what it may do')
-    .option('--groups <groups>', 'with --as: the groups that principal belongs to, separated by "," or ";"')
+    .option('--groups <groups>', 'with --as: the groups that principal belongs to; with token create: the token\'s groups; separated by "," or ";"')
     .showHelpAfterError()
     // Every command's --help lists --as, --groups and --home too.
     .configureHelp({ showGlobalOptions: true })
@@ -73,5 +74,6 @@ export function createProgram(): Command {
   addTicketCommands(program, globals);
   addConfigCommands(program, globals);
   addGlobalCommands(program, globals);
+  addTokenCommands(program, globals);
   return program;
 }

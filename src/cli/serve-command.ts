@@ -1,8 +1,18 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { fail, isTesseraError } from '../errors/index.js';
-import { type Authenticator, type RunningServer, type ServerSettings, createMetrics, startServer } from '../server/index.js';
+import {
+  type Authenticator,
+  type RunningServer,
+  type ServerSettings,
+  apiTokenAuthenticator,
+  clientCertificateAuthenticator,
+  createMetrics,
+  oidcAuthenticator,
+  startServer,
+} from '../server/index.js';
 import { describeDatabase } from '../store/index.js';
+import { bootstrapAdministrator } from './bootstrap.js';
 import type { CliContext } from './context.js';
 import { type GlobalOptions, runCommand } from './run.js';
 
@@ -28,14 +38,7 @@ export function addServeCommand(program: Command, globals: () => GlobalOptions):
     .action((options: ServeOptions) => runCommand(globals(), (context) => serve(context, options)));
 }
 
-/** Extra authenticators and routes the server is given; set by the modules that provide them. */
-export interface ServeExtensions {
-  authenticators(context: CliContext): Promise<Authenticator[]>;
-  /** Runs once the vault is open, before listening: e.g. the first administrator token. */
-  beforeListen?(context: CliContext, url: string): Promise<void>;
-}
-
-async function serve(context: CliContext, options: ServeOptions, extensions?: ServeExtensions): Promise<void> {
+async function serve(context: CliContext, options: ServeOptions): Promise<void> {
   const { secrets, events, config } = context;
   const settings = withListen(config.server, options.listen);
   await events.emit(10501, {
@@ -79,7 +82,7 @@ async function serve(context: CliContext, options: ServeOptions, extensions?: Se
       settings,
       vault: context.vault,
       secrets,
-      authenticators: extensions ? await extensions.authenticators(context) : [],
+      authenticators: authenticatorsFor(context, settings),
       events,
       logger: context.logger,
       metrics: createMetrics(secrets, context.now),
@@ -100,7 +103,7 @@ async function serve(context: CliContext, options: ServeOptions, extensions?: Se
       process.stdout.write('TLS certificate and key reloaded.\n');
     }
   };
-  await extensions?.beforeListen?.(context, server.url);
+  await bootstrapAdministrator(context, server.url);
   await events.emit(10502, {}, `Tessera ${config.computerName} started: vault ${status.vaultId}, master secret ${status.currentMsid}, serving ${server.url}.`);
   process.stdout.write(`Tessera is serving ${server.url} (vault ${status.vaultId}). Press Ctrl-C to stop.\n`);
   await stopped.promise;
@@ -109,6 +112,15 @@ async function serve(context: CliContext, options: ServeOptions, extensions?: Se
   await events.emit(10504, {});
   await events.emit(10505, {});
   process.stdout.write('Tessera stopped.\n');
+}
+
+/** The ways a caller may authenticate: API tokens always; OIDC and client certificates when configured. */
+function authenticatorsFor(context: CliContext, settings: ServerSettings): Authenticator[] {
+  const methods: Authenticator[] = [apiTokenAuthenticator(context.tokens)];
+  if (settings.oidc) methods.push(oidcAuthenticator(settings.oidc, { now: context.now }));
+  if (settings.tls?.clientCaFile !== undefined || settings.trustedProxies.length > 0)
+    methods.push(clientCertificateAuthenticator(settings, { now: context.now }));
+  return methods;
 }
 
 function withListen(settings: ServerSettings, listen: string | undefined): ServerSettings {

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { isTesseraError } from '../errors/index.js';
 import type { EventSink, Principal, SecretService, VaultService } from '../service/index.js';
 import { AuthenticationGate } from './auth/gate.js';
+import { verifiedPeerCertificate } from './auth/client-certificate.js';
 import type { Authenticator, Credentials } from './auth/authenticator.js';
 import { errorReply } from './errors.js';
 import type { ServerMetrics } from './metrics.js';
@@ -86,7 +87,7 @@ export async function buildServer(deps: ServerDeps, options: { https?: object | 
   app.addHook('onRequest', async (request) => {
     // An unknown route answers 404 to anyone: the routes are public (/v1/openapi.json).
     if (request.routeOptions.config.public || request.is404) return;
-    request.principal = await gate.authenticate(credentialsOf(request), `${request.method} ${request.routeOptions.url ?? 'unknown route'}`);
+    request.principal = await gate.authenticate(() => credentialsOf(request), `${request.method} ${request.routeOptions.url ?? 'unknown route'}`, request.ip);
   });
   app.addHook('onSend', async (_request, reply) => {
     // Credentials, tickets and backups travel in bodies: no response may be kept by a cache.
@@ -99,6 +100,9 @@ export async function buildServer(deps: ServerDeps, options: { https?: object | 
     );
   });
 
+  app.addHook('onClose', async () => {
+    for (const authenticator of deps.authenticators) await authenticator.close?.();
+  });
   app.setErrorHandler(async (error, request, reply) => sendError(deps, error, request, reply));
   app.setNotFoundHandler(async (request, reply) => {
     const body = {
@@ -122,14 +126,13 @@ function pathOf(request: FastifyRequest): string {
   return path.length > 200 ? `${path.slice(0, 200)}...` : path;
 }
 
+/** What the authenticators see: the immediate peer's address (a proxy's, behind one), never the forwarded one. */
 function credentialsOf(request: FastifyRequest): Credentials {
-  const socket = request.raw.socket as import('node:tls').TLSSocket;
-  // Only a certificate that chains to the configured client CA counts; an unverified one is as good as none.
-  const peer = typeof socket.getPeerCertificate === 'function' && socket.authorized ? socket.getPeerCertificate(false) : undefined;
   return {
     authorization: request.headers.authorization,
-    peerCertificate: peer?.raw,
-    remoteAddress: request.socket.remoteAddress ?? 'unknown',
+    // A certificate presented but not verified against the client CA is refused, not ignored.
+    peerCertificate: verifiedPeerCertificate(request.raw.socket),
+    remoteAddress: request.raw.socket.remoteAddress ?? 'unknown',
     headers: request.headers,
   };
 }

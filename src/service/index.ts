@@ -46,3 +46,17 @@ export type { ApplicationChanges } from './applications.js';
 export type { Credentials } from './lookup.js';
 export type { IssuedTicket } from './tickets.js';
 export type { ConfigValues } from './config-store.js';
+export {
+  createTokenService,
+  type TokenService,
+  type TokenServiceDeps,
+  type NewTokenInput,
+  type TokenInfo,
+  type CreatedToken,
+  API_TOKEN_PREFIX,
+  MAX_API_TOKEN_LENGTH,
+  MAX_TOKEN_GROUPS,
+  MAX_TOKEN_LIFETIME_YEARS,
+  LAST_USE_INTERVAL_MS,
+  INVALID_TOKEN_MESSAGE,
+} from './tokens.js';

@@ -12,9 +12,22 @@ import { rotateKeyring, swapKeyring } from './queries/keyring.js';
 import * as mappings from './queries/mappings.js';
 import { ApplicationCache, lookupCredentials } from './queries/lookup.js';
 import { TicketRedeemer } from './queries/tickets.js';
+import * as tokens from './queries/tokens.js';
 import { backupFromRow, eventFromRow, vaultFromRow } from './rows.js';
 import type { Database } from './schema.js';
-import type { BackupRecord, EventQuery, KeyringUpdate, NewEvent, NewVault, Store, StoreConfig, StoredEvent, VaultRecord } from './types.js';
+import type {
+  ApiTokenRecord,
+  BackupRecord,
+  EventQuery,
+  KeyringUpdate,
+  NewApiToken,
+  NewEvent,
+  NewVault,
+  Store,
+  StoreConfig,
+  StoredEvent,
+  VaultRecord,
+} from './types.js';
 import type {
   ApplicationRecord,
   ApplicationUpdate,
@@ -147,6 +160,26 @@ export class KyselyStore implements Store {
     // The newest N, handed back oldest first like the unlimited list.
     const newest = await select.orderBy('seq', 'desc').limit(query.limit).execute();
     return newest.reverse().map(eventFromRow);
+  }
+
+  insertToken(token: NewApiToken): Promise<ApiTokenRecord> {
+    return tokens.insertToken(this.#db, token);
+  }
+
+  getToken(id: string): Promise<ApiTokenRecord | undefined> {
+    return tokens.getToken(this.#db, id);
+  }
+
+  listTokens(options?: { includeRevoked?: boolean }): Promise<ApiTokenRecord[]> {
+    return tokens.listTokens(this.#db, options);
+  }
+
+  revokeToken(id: string, at: string, by: string): Promise<boolean> {
+    return tokens.revokeToken(this.#db, id, at, by);
+  }
+
+  touchToken(id: string, at: string): Promise<void> {
+    return tokens.touchToken(this.#db, id, at);
   }
 
   // The vault proper (VaultStore): one module of queries per concept under queries/.

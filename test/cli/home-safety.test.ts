@@ -367,7 +367,12 @@ describe.skipIf(!isRoot)('a home someone else prepared', () => {
       const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('TESSERA_')));
       const stdout = await new Promise<string>((resolve, reject) => {
         // Its own process group: npm runs sh, which runs node, and all of them get the signal.
-        const child = spawn('npm', ['start', '--', '--listen', '127.0.0.1:0'], { cwd: repoRoot, env: { ...env, HOME: fakeHome }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn('npm', ['start', '--', '--listen', '127.0.0.1:0'], {
+          cwd: repoRoot,
+          env: { ...env, HOME: fakeHome },
+          detached: true,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         let output = '';
         child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
           output += chunk;

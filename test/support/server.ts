@@ -1,16 +1,14 @@
 /**
  * A real Tessera server on loopback for the API suites: the vault and secret services on a real
  * store (both kinds), a real fastify server listening on an ephemeral port, and real HTTP.
- * Callers authenticate with real API tokens once they land; until then `bearer(principal)`
- * hands out a random bearer accepted by a table authenticator (see TODO below).
+ * Callers authenticate with real API tokens: `bearer(principal)` makes one for that principal.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { createEventEmitter } from '../../src/events/index.js';
-import { type Authenticator, createMetrics, DEFAULT_SERVER_SETTINGS, type RunningServer, type ServerSettings, startServer } from '../../src/server/index.js';
-import type { Principal } from '../../src/service/index.js';
+import { apiTokenAuthenticator, createMetrics, DEFAULT_SERVER_SETTINGS, type RunningServer, type ServerSettings, startServer } from '../../src/server/index.js';
+import { createTokenService, type Principal } from '../../src/service/index.js';
 import type { StoreTarget } from './databases.js';
 import { admin, createVaultHarness, type VaultHarness } from '../service/vault-harness.js';
 
@@ -47,25 +45,14 @@ export async function startTestServer(target: StoreTarget, settings: Partial<Ser
   await harness.vault.global.update({ ssoAdminAccounts: [SSO_ADMINS] }, admin);
   const logger = pino(pino.destination({ dest: harness.logFile, sync: true }));
   const events = createEventEmitter({ sink: harness.store, logger, now: () => harness.clock.now });
-  // TODO(tokens): replace with the real API token authenticator once token storage lands.
-  const issued = new Map<string, Principal>();
-  const table: Authenticator = {
-    method: 'token',
-    authenticate: async ({ authorization }) => {
-      const match = /^Bearer (test_[A-Za-z0-9_-]+)$/.exec(authorization ?? '');
-      if (!match) return undefined;
-      const principal = issued.get(match[1]!);
-      if (!principal) throw (await import('../../src/errors/index.js')).fail('UNAUTHENTICATED', 'the API token is not valid');
-      return principal;
-    },
-  };
+  const tokens = createTokenService({ store: harness.store, events, computerName: 'HOST', now: () => harness.clock.now });
   const scratchDir = join(harness.dir, 'scratch');
   await mkdir(scratchDir, { recursive: true, mode: 0o700 });
   const server = await startServer({
     settings: { ...DEFAULT_SERVER_SETTINGS, listen: { host: '127.0.0.1', port: 0 }, ...settings },
     vault: harness.vault,
     secrets: harness.service,
-    authenticators: [table],
+    authenticators: [apiTokenAuthenticator(tokens)],
     events,
     logger,
     metrics: createMetrics(harness.service, () => harness.clock.now),
@@ -98,11 +85,7 @@ export async function startTestServer(target: StoreTarget, settings: Partial<Ser
     harness,
     server,
     url: server.url,
-    bearer: async (principal) => {
-      const token = `test_${randomBytes(16).toString('base64url')}`;
-      issued.set(token, principal);
-      return token;
-    },
+    bearer: async (principal) => (await tokens.create({ account: principal.name, groups: [...(principal.groups ?? [])] }, admin)).token,
     call,
     async close() {
       await server.stop();

@@ -29,8 +29,12 @@ export class AuthenticationGate {
     private readonly options: GateOptions,
   ) {}
 
-  async authenticate(credentials: Credentials, call: string): Promise<Principal> {
-    const source = credentials.remoteAddress;
+  /**
+   * `source` is the caller's address (behind a trusted proxy, the client's, from
+   * X-Forwarded-For); `read` gathers the credentials, and may itself refuse (an unverified
+   * client certificate), which counts as a failure like any other.
+   */
+  async authenticate(read: () => Credentials, call: string, source: string): Promise<Principal> {
     const now = this.options.now().getTime();
     const record = this.#current(source, now);
     if (record && record.count >= this.options.failuresPerMinute) {
@@ -46,6 +50,7 @@ export class AuthenticationGate {
     }
     let method = 'none';
     try {
+      const credentials = read();
       for (const authenticator of this.authenticators) {
         method = authenticator.method;
         const principal = await authenticator.authenticate(credentials);
