@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { ENVIRONMENT } from '../config/index.js';
 import { addAppCommands } from './app-commands.js';
 import { addConfigCommands } from './config-commands.js';
 import { addCredentialCommands } from './credential-commands.js';
@@ -12,6 +13,23 @@ import { addServeCommand } from './serve-command.js';
 import { addTicketCommands } from './ticket-commands.js';
 import { addTokenCommands } from './token-commands.js';
 import { VERSION } from '../config/index.js';
+
+/** The settings' variables, wrapped; the configuration file takes the same settings under its own keys. */
+function environmentHelp(): string {
+  const names = Object.keys(ENVIRONMENT).filter((name) => name !== 'TESSERA_TEST_CRASH_AT');
+  const lines = [''];
+  for (const name of names) {
+    const last = lines.length - 1;
+    if (lines[last]!.length + name.length > 100) lines.push('');
+    lines[lines.length - 1] += `${lines[lines.length - 1] === '' ? '  ' : ', '}${name}`;
+  }
+  return (
+    '\nEnvironment (default home ~/.tessera; TESSERA_DATABASE_URL=postgres://... selects PostgreSQL):\n' +
+    `${lines.join(',\n')}\n` +
+    'Each but TESSERA_HOME and TESSERA_TOKEN may also be set in <home>/tessera.toml (database_url, listen, ...);\n' +
+    'flags win over the environment, the environment over the file. See docs/configuration.md.'
+  );
+}
 
 /** The `tessera` command line: every command and option (the docs test walks it). */
 export function createProgram(): Command {
@@ -27,11 +45,7 @@ export function createProgram(): Command {
     // Usage errors read like every other failure and exit 2 (see tessera.ts).
     .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'error INVALID_ARGUMENT: ')) })
     .exitOverride()
-    .addHelpText(
-      'after',
-      '\nEnvironment: TESSERA_HOME (default ~/.tessera), TESSERA_DATABASE_URL (postgres://... selects PostgreSQL),\n' +
-        'TESSERA_DATABASE_SCHEMA, TESSERA_SEAL_KEY_FILE, TESSERA_LOG_FILE, TESSERA_BACKUP_KDF. See docs/configuration.md.',
-    );
+    .addHelpText('after', environmentHelp());
 
   const globals = (): GlobalOptions => program.opts<GlobalOptions>();
 

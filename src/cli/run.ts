@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { loadConfig } from '../config/index.js';
+import { type ConfigFlags, loadConfig } from '../config/index.js';
 import { fail, isTesseraError } from '../errors/index.js';
 import type { CliContext } from './context.js';
 import type { ActAs } from './principal.js';
@@ -18,6 +18,8 @@ export interface RunOptions {
    * each principal may do there; the master secret commands (which have no roles yet) do not.
    */
   actAs?: boolean;
+  /** Settings the command's own flags give (e.g. serve's --listen), over the environment and the file. */
+  flags?: Omit<ConfigFlags, 'home'>;
 }
 
 /** Opens the context for one command, runs it, closes it, and turns failures into exit codes. */
@@ -33,7 +35,7 @@ export async function runCommand(globals: GlobalOptions, action: (context: CliCo
     const actAs = options.actAs ? { as: globals.as, groups: globals.groups } : {};
     // Loaded on first use: --help and usage errors need neither the store nor the keys.
     const { openContext } = await import('./context.js');
-    context = await openContext(loadConfig({ home: globals.home }, process.env), actAs);
+    context = await openContext(loadConfig({ ...options.flags, home: globals.home }, process.env), actAs);
     await action(context);
   } catch (error) {
     process.exitCode = reportFailure(error, context);

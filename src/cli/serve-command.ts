@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { fail, isTesseraError } from '../errors/index.js';
+import { isTesseraError } from '../errors/index.js';
 import {
   type Authenticator,
   type RunningServer,
@@ -35,12 +35,12 @@ export function addServeCommand(program: Command, globals: () => GlobalOptions):
     .alias('start')
     .description('run this Tessera node in the foreground and serve the HTTP API (creates the vault on first start)')
     .option('--listen <host:port>', 'address to listen on (default 127.0.0.1:8740, or TESSERA_LISTEN)')
-    .action((options: ServeOptions) => runCommand(globals(), (context) => serve(context, options)));
+    .action((options: ServeOptions) => runCommand(globals(), (context) => serve(context), { flags: { listen: options.listen } }));
 }
 
-async function serve(context: CliContext, options: ServeOptions): Promise<void> {
+async function serve(context: CliContext): Promise<void> {
   const { secrets, events, config } = context;
-  const settings = withListen(config.server, options.listen);
+  const settings = config.server;
   await events.emit(10501, {
     'Computer Name': config.computerName,
     'SQL Server Name': context.store.location,
@@ -121,14 +121,6 @@ function authenticatorsFor(context: CliContext, settings: ServerSettings): Authe
   if (settings.tls?.clientCaFile !== undefined || settings.trustedProxies.length > 0)
     methods.push(clientCertificateAuthenticator(settings, { now: context.now }));
   return methods;
-}
-
-function withListen(settings: ServerSettings, listen: string | undefined): ServerSettings {
-  if (listen === undefined) return settings;
-  const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:\s]+)):(\d{1,5})$/.exec(listen.trim());
-  const port = Number(match?.[3]);
-  if (!match || port > 65_535) throw fail('INVALID_ARGUMENT', `--listen takes HOST:PORT (e.g. 127.0.0.1:8740, 0.0.0.0:8740 or [::1]:8740), not "${listen}"`);
-  return { ...settings, listen: { host: match[1] ?? match[2]!, port } };
 }
 
 /**

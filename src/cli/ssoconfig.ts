@@ -1,11 +1,13 @@
 #!/usr/bin/env node
+import { databaseFromSetdb, setDatabase, showDatabase } from './database-switches.js';
 import { EXIT, reportFailure, runCommand } from './run.js';
 import { secretActions } from './secret-commands.js';
 import { parseSwitches, type SwitchGrammar } from './switches.js';
+import { fail } from '../errors/index.js';
 
 /**
- * ENTSSO's `ssoconfig`, for existing scripts: -backupSecret, -restoreSecret, -generateSecret
- * (switches are case-insensitive, as ENTSSO's), plus Tessera's password options.
+ * ENTSSO's `ssoconfig`, for existing scripts: -backupSecret, -restoreSecret, -generateSecret,
+ * -setDB and -showDB (switches are case-insensitive, as ENTSSO's), plus Tessera's password options.
  */
 const USAGE = `Usage: ssoconfig <switch> [options]
 
@@ -13,25 +15,39 @@ Switches (case-insensitive, "-" or "/"):
   -backupSecret <file>     back up the master secrets to a password-protected file
   -restoreSecret <file>    restore the master secrets from a backup file
   -generateSecret <file>   generate a new master secret and back it up to <file>
+  -setDB <server> <database>
+                           point Tessera at the PostgreSQL database <database> on <server> (HOST[:PORT]),
+                           written to <home>/tessera.toml; or one postgres:// URL (without a password),
+                           or "sqlite" for the embedded SQLite file in the home
+  -showDB                  show the database Tessera uses and where that setting comes from
   -help                    show this help
 
 Options:
   --password-file <file>   read the password from <file> ("-" for standard input) instead of asking
   --reminder <text>        password reminder stored in clear in the backup (backup, generate)
   --force                  replace an existing file / accept a backup of another vault (restore)
+  --schema <name>          -setDB: the PostgreSQL schema for Tessera's tables (database_schema)
   --home <dir>             Tessera home (default: TESSERA_HOME or ~/.tessera)
   --json                   print the result as JSON
 `;
 
 const OPERATIONS = { backupsecret: 'backup', restoresecret: 'restore', generatesecret: 'generate' } as const;
 type Operation = (typeof OPERATIONS)[keyof typeof OPERATIONS];
+type DatabaseOperation = 'setdb' | 'showdb';
 
 const GRAMMAR = {
-  switches: { backupsecret: { args: 1 }, restoresecret: { args: 1 }, generatesecret: { args: 1 } },
+  switches: {
+    backupsecret: { args: 1 },
+    restoresecret: { args: 1 },
+    generatesecret: { args: 1 },
+    setdb: { args: 1, optional: 1 },
+    showdb: { args: 0 },
+  },
   options: {
     passwordFile: { names: ['password-file', 'passwordfile'], value: true },
     reminder: { names: ['reminder'], value: true },
     force: { names: ['force'], value: false },
+    schema: { names: ['schema'], value: true },
     json: { names: ['json'], value: false },
     home: { names: ['home'], value: true },
   },
@@ -41,6 +57,9 @@ const GRAMMAR = {
 interface Parsed {
   operation?: Operation;
   file?: string;
+  /** -setdb and -showdb: the database setting, not the vault. */
+  database?: { operation: DatabaseOperation; args: string[] };
+  schema?: string;
   help: boolean;
   home?: string | undefined;
   options: { passwordFile?: string; reminder?: string; force?: boolean; json?: boolean };
@@ -49,9 +68,15 @@ interface Parsed {
 export function parseSsoconfigArgs(args: string[]): Parsed {
   const { command, options, flags, help } = parseSwitches(args, GRAMMAR);
   const parsed: Parsed = { help, home: options.home, options: {} };
-  if (command) {
+  if (command?.name === 'setdb' || command?.name === 'showdb') {
+    parsed.database = { operation: command.name, args: command.args };
+  } else if (command) {
     parsed.operation = OPERATIONS[command.name];
     parsed.file = command.args[0]!;
+  }
+  if (options.schema !== undefined) {
+    if (command?.name !== 'setdb') throw fail('INVALID_ARGUMENT', `--schema goes with -setDB only\n\n${USAGE}`);
+    parsed.schema = options.schema;
   }
   if (options.passwordFile !== undefined) parsed.options.passwordFile = options.passwordFile;
   if (options.reminder !== undefined) parsed.options.reminder = options.reminder;
@@ -68,6 +93,10 @@ async function main(): Promise<void> {
     process.exitCode = reportFailure(error);
     return;
   }
+  if (parsed.database && !parsed.help) {
+    await databaseSwitch(parsed, parsed.database);
+    return;
+  }
   const { operation, file } = parsed;
   if (parsed.help || !operation || file === undefined) {
     (parsed.help ? process.stdout : process.stderr).write(USAGE);
@@ -75,6 +104,23 @@ async function main(): Promise<void> {
     return;
   }
   await runCommand({ home: parsed.home }, (context) => secretActions[operation](context, file, parsed.options));
+}
+
+async function databaseSwitch(parsed: Parsed, database: NonNullable<Parsed['database']>): Promise<void> {
+  const flags = { home: parsed.home };
+  const json = parsed.options.json === true;
+  try {
+    if (parsed.options.passwordFile !== undefined || parsed.options.reminder !== undefined || parsed.options.force) {
+      throw fail(
+        'INVALID_ARGUMENT',
+        `--password-file, --reminder and --force go with the secret switches, not ${database.operation === 'setdb' ? '-setDB' : '-showDB'}\n\n${USAGE}`,
+      );
+    }
+    if (database.operation === 'showdb') showDatabase(flags, process.env, json);
+    else await setDatabase(flags, process.env, databaseFromSetdb(database.args, parsed.schema), json);
+  } catch (error) {
+    process.exitCode = reportFailure(error);
+  }
 }
 
 await main();

@@ -92,6 +92,8 @@ describe.each(storeTargets)('tessera serve on $name', (target) => {
     expect(open.code).toBe(2);
     expect(open.stderr).toContain('error INVALID_ARGUMENT: refusing to serve plain HTTP on 0.0.0.0:0');
     const bad = await vault.tessera(['serve', '--listen', 'localhost']);
-    expect(bad.stderr).toBe('error INVALID_ARGUMENT: --listen takes HOST:PORT (e.g. 127.0.0.1:8740, 0.0.0.0:8740 or [::1]:8740), not "localhost"\n');
+    expect(bad.stderr).toBe(
+      'error INVALID_ARGUMENT: --listen is "localhost", not HOST:PORT: give e.g. 127.0.0.1:8740, 0.0.0.0:8740 or [::1]:8740 (port 0 to 65535)\n',
+    );
   });
 });
