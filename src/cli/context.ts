@@ -5,7 +5,15 @@ import type { TesseraConfig } from '../config/index.js';
 import { createEventEmitter } from '../events/index.js';
 import { openOwnFile } from '../files/index.js';
 import { keyFileSealSource } from '../keys/index.js';
-import { type EventSink, createSecretService, createVaultService, type Principal, type SecretService, type VaultService } from '../service/index.js';
+import {
+  type EventSink,
+  createChangeSignal,
+  createSecretService,
+  createVaultService,
+  type Principal,
+  type SecretService,
+  type VaultService,
+} from '../service/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { LOG_FILE_ROLE, prepareHome } from './home.js';
 import { type ActAs, cliPrincipal } from './principal.js';
@@ -37,6 +45,8 @@ export async function openContext(config: TesseraConfig, actAs: ActAs = {}): Pro
   const now = () => new Date();
   const events = createEventEmitter({ sink: store, logger, now });
   const seal = keyFileSealSource(config.sealKeyFile);
+  // A generate or restore through `secrets` empties the credential cache of `vault`.
+  const changes = createChangeSignal();
   const secrets = createSecretService({
     store,
     events,
@@ -46,8 +56,9 @@ export async function openContext(config: TesseraConfig, actAs: ActAs = {}): Pro
     writer: `tessera ${VERSION}`,
     now,
     step: crashHook(config.crashAtStep),
+    changes,
   });
-  const vault = createVaultService({ store, events, seal, computerName: config.computerName, now });
+  const vault = createVaultService({ store, events, seal, computerName: config.computerName, now, changes });
   return {
     config,
     store,

@@ -6,6 +6,8 @@ import type { ApplicationRecord, DataKeyRecord, GlobalInfo, VaultStore } from '.
 import { type UnwrappedDataKey, requireDataKey, unwrapDataKey } from '../vault/index.js';
 import { type Role, authorizeApp } from './authorize.js';
 import { emitCataloguedEvent } from './catalogued-event.js';
+import { type ChangeSignal, createChangeSignal, notifying } from './change-signal.js';
+import { CredentialCache, type CredentialCacheOptions } from './credential-cache.js';
 import type { EventSink, Principal, SealSource } from './deps.js';
 import { requireVault } from './vault-keyring.js';
 
@@ -15,22 +17,40 @@ export interface VaultServiceDeps {
   seal: SealSource;
   computerName: string;
   now(): Date;
+  /**
+   * Shared with the secret service of the same process (createChangeSignal), so a generate or
+   * restore empties this service's credential cache; one of its own when absent.
+   */
+  changes?: ChangeSignal;
+  credentialCache?: CredentialCacheOptions;
 }
 
 /**
  * What every vault operation shares: the deps, plus caches of what never changes under a key:
  * an unwrapped data key for (application, version) is the same bytes for ever, and the keyring
- * is reloaded whenever the vault's generation moves.
+ * is reloaded whenever the vault's generation moves. And the credential cache, which every
+ * change operation (audited with change: true) empties before it returns.
  */
 export class VaultContext {
   readonly #dataKeys = new Map<string, UnwrappedDataKey>();
   #keyring: { generation: number; keyring: Keyring } | undefined;
+  #global: { version: number; global: GlobalInfo } | undefined;
+  readonly cache: CredentialCache;
+  readonly #changes: ChangeSignal;
+  readonly #unsubscribe: () => void;
 
-  constructor(readonly deps: VaultServiceDeps) {}
-
-  get store(): Store & VaultStore {
-    return this.deps.store;
+  constructor(readonly deps: VaultServiceDeps) {
+    this.cache = new CredentialCache(deps.credentialCache);
+    this.#changes = deps.changes ?? createChangeSignal();
+    this.#unsubscribe = this.#changes.subscribe(() => {
+      this.cache.purge();
+      this.#global = undefined;
+    });
+    this.store = notifyingStore(deps.store, this.#changes);
   }
+
+  /** The store, whose writes empty this process's caches once they settle (see notifyingStore). */
+  readonly store: Store & VaultStore;
 
   now(): Date {
     return this.deps.now();
@@ -38,6 +58,17 @@ export class VaultContext {
 
   global(): Promise<GlobalInfo> {
     return this.deps.store.getGlobalInfo();
+  }
+
+  /**
+   * The global settings as of change version `version` (or later): reread only when the version
+   * moved, so lookups do not read them each time they fill the credential cache.
+   */
+  async globalAt(version: number): Promise<GlobalInfo> {
+    if (this.#global?.version === version) return this.#global.global;
+    const global = await this.deps.store.getGlobalInfo();
+    this.#global = { version, global };
+    return global;
   }
 
   /** The application if `principal` holds `role` on it; NO_APP when it may not see it. */
@@ -78,8 +109,10 @@ export class VaultContext {
     return key;
   }
 
-  /** Zeroes every cached key. */
+  /** Zeroes every cached key and credential. */
   dispose(): void {
+    this.#unsubscribe();
+    this.cache.purge();
     for (const key of this.#dataKeys.values()) key.key.fill(0);
     this.#dataKeys.clear();
     disposeKeyring(this.#keyring?.keyring);
@@ -95,19 +128,20 @@ export class VaultContext {
     run: (trackingId: string) => Promise<T>,
   ): Promise<T> {
     const trackingId = randomUUID();
-    const common = {
+    // Built only when an event is emitted: a successful lookup emits none.
+    const common = () => ({
       Function: operation.function,
       'Tracking ID': trackingId,
       'Client Computer': this.deps.computerName,
       'Client User': operation.principal.name,
       'Application Name': operation.application,
-    };
+    });
     try {
       const result = await run(trackingId);
       if (operation.change)
         await this.deps.events.emit(
           10535,
-          common,
+          common(),
           `${operation.function} on ${operation.application || 'the SSO system'} by ${operation.principal.name} succeeded.`,
         );
       return result;
@@ -115,10 +149,54 @@ export class VaultContext {
       const code = isTesseraError(error) ? error.code : 'INTERNAL';
       const message = `${operation.function} on ${operation.application || 'the SSO system'} by ${operation.principal.name} failed: ${error instanceof Error ? error.message : String(error)}`;
       const emitted = await emitCataloguedEvent(this.deps.events, isTesseraError(error) ? error.eventId : undefined, message);
-      if (!emitted) await this.deps.events.emit(10536, { ...common, 'Error Code': code }, message);
+      if (!emitted) await this.deps.events.emit(10536, { ...common(), 'Error Code': code }, message);
       throw error;
     }
   }
 }
 
 export const newId = randomUUID;
+
+/**
+ * Every store write that can change what a lookup answers. Tickets, events and backups cannot,
+ * and are not here: a redeemed ticket must not empty the credential cache.
+ */
+const LOOKUP_WRITES: ReadonlySet<keyof (Store & VaultStore)> = new Set<keyof (Store & VaultStore)>([
+  'createVault',
+  'updateKeyring',
+  'rotateKeyring',
+  'updateGlobalInfo',
+  'createApplication',
+  'updateApplication',
+  'deleteApplication',
+  'createMapping',
+  'setMappingEnabled',
+  'deleteMapping',
+  'setCredentials',
+  'setConfig',
+  'deleteConfig',
+  'bumpChangeVersion',
+]);
+
+/**
+ * The store as the vault service sees it: each write in LOOKUP_WRITES tells `changes` once it
+ * has settled (committed or failed), before its caller goes on. So no operation can forget to
+ * empty the credential cache: a write that does not go through here does not go through the
+ * vault service at all.
+ */
+function notifyingStore(store: Store & VaultStore, changes: ChangeSignal): Store & VaultStore {
+  const methods = new Map<PropertyKey, unknown>();
+  return new Proxy(store, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      let method = methods.get(property);
+      if (method === undefined) {
+        const bound = (value as (...args: unknown[]) => unknown).bind(target);
+        method = LOOKUP_WRITES.has(property as keyof (Store & VaultStore)) ? (...args: unknown[]) => notifying({ changes }, async () => bound(...args)) : bound;
+        methods.set(property, method);
+      }
+      return method;
+    },
+  });
+}

@@ -21,4 +21,5 @@ export type {
   NewMapping,
   SealedField,
   VaultStore,
+  VersionedFields,
 } from './vault-types.js';

@@ -17,6 +17,8 @@ export async function openStore(config: StoreConfig): Promise<Store> {
       const store = new KyselyStore(db, 'sqlite', location, {
         cache,
         lookupCredentials: async (name, accounts) => fast.lookupCredentials(name, accounts),
+        changeVersion: async () => fast.changeVersion(),
+        getVersionedCredentials: async (mappingId) => fast.versionedCredentials(mappingId),
       });
       return migrated(store, () => migrateToLatest(db, 'sqlite'));
     }

@@ -129,6 +129,13 @@ export interface RedeemedTicketsTable {
   redeemed_at: string;
 }
 
+/** One row (migration 010): bumped by triggers on every change to what decides a lookup. */
+export interface ChangeVersionTable {
+  singleton: number;
+  /** bigint: a string from pg, a number from better-sqlite3. */
+  version: ColumnType<number | string, number, unknown>;
+}
+
 export interface Database {
   vault: VaultTable;
   backups: BackupsTable;
@@ -140,6 +147,7 @@ export interface Database {
   credentials: CredentialsTable;
   config_entries: ConfigEntriesTable;
   redeemed_tickets: RedeemedTicketsTable;
+  change_version: ChangeVersionTable;
 }
 
 /** Which SQL dialect a database speaks; migrations use it to pick column types. */
