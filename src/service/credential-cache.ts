@@ -54,26 +54,36 @@ export interface CachedLookup {
   used: boolean;
 }
 
-/**
- * A key no two different questions share: every input that decides the answer, each preceded
- * by its length, so no name can run into the next.
- */
-export function lookupKey(appName: string, principal: Principal, account: string | undefined): string {
-  let key = `${appName.length}:${appName}${principal.name.length}:${principal.name}${principal.localAdministrator === true ? 'L' : 'U'}`;
-  key += account === undefined ? '-' : `${account.length}:${account}`;
-  for (const group of principal.groups ?? []) key += `${group.length}:${group}`;
-  return key;
+/** What a lookup asks: every input that decides its answer. */
+export interface LookupQuestion {
+  appName: string;
+  principal: Principal;
+  account: string | undefined;
+}
+
+/** Whether two questions are the same in every input (names as given: case variants are other questions). */
+function sameQuestion(a: LookupQuestion, b: LookupQuestion): boolean {
+  if (a.account !== b.account || (a.principal.localAdministrator === true) !== (b.principal.localAdministrator === true)) return false;
+  const groups = a.principal.groups ?? [];
+  const others = b.principal.groups ?? [];
+  return groups.length === others.length && groups.every((group, i) => group === others[i]);
+}
+
+interface Stored extends CachedLookup {
+  question: LookupQuestion;
 }
 
 export class CredentialCache {
   readonly recheckMs: number;
   readonly maxEntries: number;
   /**
-   * Map order is insertion order; eviction (CLOCK, an approximation of least recently used)
-   * walks from the oldest, giving a used entry a second chance at the end, so a hit costs one
-   * Map read and no reordering.
+   * Found by application name, then caller name, then the rest of the question: no key is built
+   * or hashed per lookup. The set keeps insertion order for eviction (CLOCK, an approximation of
+   * least recently used): it walks from the oldest, giving a used entry a second chance at the
+   * end, so a hit costs no reordering.
    */
-  readonly #entries = new Map<string, CachedLookup>();
+  readonly #index = new Map<string, Map<string, Stored[]>>();
+  readonly #order = new Set<Stored>();
   #epoch = 0;
 
   constructor(options: CredentialCacheOptions = {}) {
@@ -82,7 +92,7 @@ export class CredentialCache {
   }
 
   get size(): number {
-    return this.#entries.size;
+    return this.#order.size;
   }
 
   /** Moves on every purge: a lookup that started before one must not store what it read. */
@@ -90,41 +100,77 @@ export class CredentialCache {
     return this.#epoch;
   }
 
-  get(key: string): CachedLookup | undefined {
-    const entry = this.#entries.get(key);
+  get(question: LookupQuestion): CachedLookup | undefined {
+    const entry = this.#find(question);
     if (entry) entry.used = true;
     return entry;
   }
 
+  #find(question: LookupQuestion): Stored | undefined {
+    const slots = this.#index.get(question.appName)?.get(question.principal.name);
+    if (!slots) return undefined;
+    for (const slot of slots) if (sameQuestion(slot.question, question)) return slot;
+    return undefined;
+  }
+
   /** Stores an entry read while the epoch was `epoch`; refused (and zeroed) if a purge came since. */
-  put(key: string, entry: Omit<CachedLookup, 'live' | 'used'>, epoch: number): void {
-    const stored: CachedLookup = { ...entry, live: true, used: false };
+  put(question: LookupQuestion, entry: Omit<CachedLookup, 'live' | 'used'>, epoch: number): void {
+    // A copy: the caller's principal object may change after this call.
+    const { name, groups, localAdministrator } = question.principal;
+    const asked = {
+      appName: question.appName,
+      principal: { name, groups: [...(groups ?? [])], localAdministrator: localAdministrator === true },
+      account: question.account,
+    };
+    const stored: Stored = { ...entry, live: true, used: false, question: asked };
     if (epoch !== this.#epoch) {
       zero(stored);
       return;
     }
-    this.delete(key);
-    while (this.#entries.size >= this.maxEntries) this.#evictOne();
-    this.#entries.set(key, stored);
+    this.delete(question);
+    while (this.#order.size >= this.maxEntries) this.#evictOne();
+    let byName = this.#index.get(question.appName);
+    if (!byName) this.#index.set(question.appName, (byName = new Map<string, Stored[]>()));
+    const slots = byName.get(question.principal.name);
+    if (slots) slots.push(stored);
+    else byName.set(question.principal.name, [stored]);
+    this.#order.add(stored);
   }
 
   /** Each pass clears at most size used flags before an unused entry comes up: amortised O(1). */
   #evictOne(): void {
-    for (const [key, entry] of this.#entries) {
+    for (const entry of this.#order) {
       if (!entry.used) {
-        this.delete(key);
+        this.#remove(entry);
         return;
       }
       entry.used = false;
-      this.#entries.delete(key);
-      this.#entries.set(key, entry);
+      this.#order.delete(entry);
+      this.#order.add(entry);
     }
   }
 
-  delete(key: string): void {
-    const entry = this.#entries.get(key);
-    if (!entry) return;
-    this.#entries.delete(key);
+  delete(question: LookupQuestion): void {
+    const entry = this.#find(question);
+    if (entry) this.#remove(entry);
+  }
+
+  /** Removes this entry (one got from get), if it is still stored. */
+  evict(entry: CachedLookup): void {
+    if (entry.live) this.#remove(entry as Stored);
+  }
+
+  #remove(entry: Stored): void {
+    this.#order.delete(entry);
+    const { appName, principal } = entry.question;
+    const byName = this.#index.get(appName);
+    const slots = byName?.get(principal.name);
+    if (byName && slots) {
+      const rest = slots.filter((slot) => slot !== entry);
+      if (rest.length > 0) byName.set(principal.name, rest);
+      else byName.delete(principal.name);
+      if (byName.size === 0) this.#index.delete(appName);
+    }
     zero(entry);
   }
 
@@ -139,9 +185,9 @@ export class CredentialCache {
   purge(applicationId?: string): number {
     this.#epoch++;
     let purged = 0;
-    for (const [key, entry] of this.#entries) {
+    for (const entry of [...this.#order]) {
       if (applicationId !== undefined && entry.app.id !== applicationId) continue;
-      this.delete(key);
+      this.#remove(entry);
       purged++;
     }
     return purged;

@@ -1,9 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import { fail } from '../errors/index.js';
 import type { ApplicationRecord, MappingRecord, SealedField } from '../store/vault-types.js';
-import { fieldKeyVersion, openFieldBytes, sameAccount } from '../vault/index.js';
+import { type UnwrappedDataKey, fieldKeyVersion, openFieldBytes, sameAccount } from '../vault/index.js';
 import { authorize, authorizeApp, isAppUser, memberOf } from './authorize.js';
-import { lookupKey } from './credential-cache.js';
+import type { LookupQuestion } from './credential-cache.js';
 import type { Principal } from './deps.js';
 import type { VaultContext } from './vault-context.js';
 
@@ -29,13 +29,34 @@ export function lookupOperations(context: VaultContext) {
   }
 
   /** Decrypts fields 1..n of the application into Buffers the caller owns (a missing field is empty). */
-  async function openValues(app: ApplicationRecord, mapping: MappingRecord, sealed: readonly SealedField[]): Promise<{ labels: string[]; fields: Buffer[] }> {
-    const dataKey = await context.dataKey(app.id, sealed[0] ? fieldKeyVersion(sealed[0]) : undefined);
+  function openValues(
+    app: ApplicationRecord,
+    mapping: MappingRecord,
+    sealed: readonly SealedField[],
+  ): { labels: string[]; fields: Buffer[] } | Promise<{ labels: string[]; fields: Buffer[] }> {
+    const version = sealed[0] ? fieldKeyVersion(sealed[0]) : undefined;
+    const unwrapped = version === undefined ? undefined : context.unwrappedDataKey(app.id, version);
+    // Without a promise when the data key is unwrapped already, as it is on every lookup but the first.
+    if (unwrapped) return openWith(unwrapped, app, mapping, sealed);
+    return context.dataKey(app.id, version).then((dataKey) => openWith(dataKey, app, mapping, sealed));
+  }
+
+  function openWith(
+    dataKey: UnwrappedDataKey,
+    app: ApplicationRecord,
+    mapping: MappingRecord,
+    sealed: readonly SealedField[],
+  ): { labels: string[]; fields: Buffer[] } {
     const opened = openFieldBytes(dataKey, { kind: 'credential', mappingId: mapping.id }, sealed);
-    const wanted = app.fields.slice(1);
-    const fields = wanted.map((field) => opened.get(field.ordinal) ?? Buffer.alloc(0));
-    for (const [ordinal, plaintext] of opened) if (!wanted.some((field) => field.ordinal === ordinal)) plaintext.fill(0);
-    return { labels: wanted.map((field) => field.label), fields };
+    const { labels, ordinals } = layoutOf(app);
+    const fields = ordinals.map((ordinal) => {
+      const plaintext = opened.get(ordinal);
+      opened.delete(ordinal);
+      return plaintext ?? Buffer.alloc(0);
+    });
+    // Fields the application no longer defines: opened, never answered.
+    for (const plaintext of opened.values()) plaintext.fill(0);
+    return { labels, fields };
   }
 
   function answer(app: ApplicationRecord, mapping: MappingRecord, values: { labels: readonly string[]; fields: readonly Buffer[] }): Credentials {
@@ -64,9 +85,9 @@ export function lookupOperations(context: VaultContext) {
   }
 
   /** How long values read now may be served: 0 for applications with disableCredCache. */
-  async function lifetimeMs(app: ApplicationRecord, version: number): Promise<number> {
+  function lifetimeMs(app: ApplicationRecord, version: number): number | Promise<number> {
     if (app.flags.disableCredCache) return 0;
-    return Math.max(0, (await context.globalAt(version)).credCacheTimeoutMinutes) * 60_000;
+    return context.globalAt(version).then((global) => Math.max(0, global.credCacheTimeoutMinutes) * 60_000);
   }
 
   /**
@@ -75,13 +96,14 @@ export function lookupOperations(context: VaultContext) {
    * no values (disableCredCache, or expired), the fields are read with the version in one statement
    * and decrypted; the plan stands if the version did not move.
    */
-  async function fromCache(key: string, epoch: number, now: number): Promise<Credentials | undefined> {
-    const entry = cache.get(key);
+  async function fromCache(question: LookupQuestion, epoch: number, now: number): Promise<Credentials | undefined> {
+    const entry = cache.get(question);
     if (!entry) return undefined;
     if (entry.values && now >= entry.values.expiresAt) cache.dropValues(entry);
     const values = entry.values;
     if (values) {
-      if (now - entry.checkedAt < cache.recheckMs) return answer(entry.app, entry.mapping, values);
+      // A clock set back does not stretch the window: only a check in [checkedAt, checkedAt + window) is skipped.
+      if (now >= entry.checkedAt && now - entry.checkedAt < cache.recheckMs) return answer(entry.app, entry.mapping, values);
       const version = await store.changeVersion();
       // live: nothing purged it while the version was read (a purge zeroes the values).
       if (entry.live && version === entry.version) {
@@ -92,20 +114,23 @@ export function lookupOperations(context: VaultContext) {
       const { changeVersion, fields } = await store.getVersionedCredentials(entry.mapping.id);
       if (entry.live && changeVersion === entry.version) {
         entry.checkedAt = now;
-        const opened = await openValues(entry.app, entry.mapping, fields);
-        const lifetime = await lifetimeMs(entry.app, entry.version);
+        const opening = openValues(entry.app, entry.mapping, fields);
+        const opened = 'then' in opening ? await opening : opening;
+        const pending = lifetimeMs(entry.app, entry.version);
+        const lifetime = typeof pending === 'number' ? pending : await pending;
         // Kept only if no purge came while this lookup read (the entry would be gone or replaced).
         if (lifetime === 0 || !entry.live || cache.epoch !== epoch) return answerOnce(entry.app, entry.mapping, opened);
         entry.values = { ...opened, expiresAt: now + lifetime };
         return answer(entry.app, entry.mapping, opened);
       }
     }
-    if (entry.live) cache.delete(key);
+    cache.evict(entry);
     return undefined;
   }
 
   /** The lookup from the store: authorization, the state checks, the decrypt; kept if it succeeds. */
-  async function resolve(key: string, epoch: number, now: number, appName: string, principal: Principal, account: string | undefined): Promise<Credentials> {
+  async function resolve(question: LookupQuestion, epoch: number, now: number): Promise<Credentials> {
+    const { appName, principal, account } = question;
     const other = account !== undefined && !sameAccount(account, principal.name);
     const candidates = other ? [account] : [principal.name, ...(principal.groups ?? [])];
     const found = await store.lookupCredentials(appName, candidates);
@@ -125,11 +150,12 @@ export function lookupOperations(context: VaultContext) {
     const { fields: sealed, ...mapping } = picked;
     const opened = await openValues(app!, mapping, sealed);
     const version = found!.changeVersion;
-    const lifetime = await lifetimeMs(app!, version);
+    const pending = lifetimeMs(app!, version);
+    const lifetime = typeof pending === 'number' ? pending : await pending;
     // The answer first: a put refused because a purge came meanwhile zeroes the values.
     const result = answer(app!, mapping, opened);
     if (lifetime === 0) for (const field of opened.fields) field.fill(0);
-    cache.put(key, { app: app!, mapping, version, checkedAt: now, values: lifetime > 0 ? { ...opened, expiresAt: now + lifetime } : undefined }, epoch);
+    cache.put(question, { app: app!, mapping, version, checkedAt: now, values: lifetime > 0 ? { ...opened, expiresAt: now + lifetime } : undefined }, epoch);
     return result;
   }
 
@@ -142,13 +168,13 @@ export function lookupOperations(context: VaultContext) {
      * candidate mappings come together, and the global settings are read only when the caller
      * is not simply one of the application's users. Failures are never cached.
      */
-    async getCredentials(appName: string, principal: Principal, options: { account?: string } = {}): Promise<Credentials> {
+    getCredentials(appName: string, principal: Principal, options: { account?: string } = {}): Promise<Credentials> {
       return context.audited({ function: 'GetCredentials', principal, application: appName, change: false }, async () => {
-        const key = lookupKey(appName, principal, options.account);
+        const question = { appName, principal, account: options.account };
         // Read before the store is: a purge after this point keeps what is read from being stored.
         const epoch = cache.epoch;
         const now = context.now().getTime();
-        return (await fromCache(key, epoch, now)) ?? resolve(key, epoch, now, appName, principal, options.account);
+        return (await fromCache(question, epoch, now)) ?? resolve(question, epoch, now);
       });
     },
 
@@ -186,6 +212,19 @@ export function lookupOperations(context: VaultContext) {
       });
     },
   };
+}
+
+/** Labels and ordinals of fields 1..n, worked out once per application record (records are never changed in place). */
+const layouts = new WeakMap<ApplicationRecord, { labels: string[]; ordinals: number[] }>();
+
+function layoutOf(app: ApplicationRecord): { labels: string[]; ordinals: number[] } {
+  let layout = layouts.get(app);
+  if (!layout) {
+    const fields = app.fields.slice(1);
+    layout = { labels: fields.map((field) => field.label), ordinals: fields.map((field) => field.ordinal) };
+    layouts.set(app, layout);
+  }
+  return layout;
 }
 
 /**

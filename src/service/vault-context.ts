@@ -32,7 +32,8 @@ export interface VaultServiceDeps {
  * change operation (audited with change: true) empties before it returns.
  */
 export class VaultContext {
-  readonly #dataKeys = new Map<string, UnwrappedDataKey>();
+  /** By application id, then version. */
+  readonly #dataKeys = new Map<string, Map<number, UnwrappedDataKey>>();
   #keyring: { generation: number; keyring: Keyring } | undefined;
   #global: { version: number; global: GlobalInfo } | undefined;
   readonly cache: CredentialCache;
@@ -92,20 +93,26 @@ export class VaultContext {
     }
   }
 
+  /** A data key already unwrapped, without a promise: the lookup hot path. */
+  unwrappedDataKey(applicationId: string, version: number): UnwrappedDataKey | undefined {
+    return this.#dataKeys.get(applicationId)?.get(version);
+  }
+
   async dataKey(applicationId: string, version?: number): Promise<UnwrappedDataKey> {
     if (version !== undefined) {
-      const cached = this.#dataKeys.get(`${applicationId}:${version}`);
+      const cached = this.#dataKeys.get(applicationId)?.get(version);
       if (cached) return cached;
     }
     return this.#unwrap(requireDataKey(await this.deps.store.getDataKey(applicationId, version), applicationId, version));
   }
 
   async #unwrap(record: DataKeyRecord): Promise<UnwrappedDataKey> {
-    const id = `${record.applicationId}:${record.version}`;
-    const cached = this.#dataKeys.get(id);
+    const cached = this.#dataKeys.get(record.applicationId)?.get(record.version);
     if (cached) return cached;
     const key = unwrapDataKey(record, await this.keyring());
-    this.#dataKeys.set(id, key);
+    const versions = this.#dataKeys.get(record.applicationId) ?? new Map<number, UnwrappedDataKey>();
+    versions.set(record.version, key);
+    this.#dataKeys.set(record.applicationId, versions);
     return key;
   }
 
@@ -113,7 +120,7 @@ export class VaultContext {
   dispose(): void {
     this.#unsubscribe();
     this.cache.purge();
-    for (const key of this.#dataKeys.values()) key.key.fill(0);
+    for (const versions of this.#dataKeys.values()) for (const key of versions.values()) key.key.fill(0);
     this.#dataKeys.clear();
     disposeKeyring(this.#keyring?.keyring);
     this.#keyring = undefined;

@@ -10,7 +10,7 @@
  */
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CredentialCache, lookupKey } from '../../src/service/credential-cache.js';
+import { CredentialCache, type LookupQuestion } from '../../src/service/credential-cache.js';
 import type { ApplicationRecord, MappingRecord } from '../../src/store/index.js';
 import { storeTargets } from '../support/databases.js';
 import { openRawSql, type RawSql } from '../support/raw-sql.js';
@@ -74,6 +74,14 @@ describe.each(storeTargets)('the credential cache on $name', (target) => {
       later(999);
       expect(await lookup()).toEqual(answer('s3cret'));
       later(1);
+      await expect(lookup()).rejects.toMatchObject({ code: 'MAPPING_DISABLED' });
+    });
+
+    it('checks the change version when the clock was set back, rather than trusting the window', async () => {
+      await payroll();
+      await lookup();
+      await disableBehindTheBack();
+      later(-1);
       await expect(lookup()).rejects.toMatchObject({ code: 'MAPPING_DISABLED' });
     });
 
@@ -273,26 +281,27 @@ describe('CredentialCache', () => {
   const values = (text: string) => ({ expiresAt: 1000, labels: ['Password'], fields: [Buffer.from(text)] });
   const entry = (text: string, of = app) => ({ app: of, mapping, version: 1, checkedAt: 0, values: values(text) });
   const zeros = (buffer: Buffer) => buffer.every((byte) => byte === 0);
+  const q = (name: string): LookupQuestion => ({ appName: 'Payroll', principal: { name }, account: undefined });
 
   it('zeroes the values of an entry when it is replaced, deleted, expired or purged', () => {
     const cache = new CredentialCache();
     const first = entry('one');
-    cache.put('a', first, cache.epoch);
+    cache.put(q('a'), first, cache.epoch);
     const replacing = entry('two');
-    cache.put('a', replacing, cache.epoch);
+    cache.put(q('a'), replacing, cache.epoch);
     expect(zeros(first.values.fields[0]!)).toBe(true);
-    expect(cache.get('a')!.values!.fields[0]!.toString()).toBe('two');
-    cache.delete('a');
+    expect(cache.get(q('a'))!.values!.fields[0]!.toString()).toBe('two');
+    cache.delete(q('a'));
     expect(zeros(replacing.values.fields[0]!)).toBe(true);
 
     const expiring = entry('three');
-    cache.put('b', expiring, cache.epoch);
-    cache.dropValues(cache.get('b')!);
+    cache.put(q('b'), expiring, cache.epoch);
+    cache.dropValues(cache.get(q('b'))!);
     expect(zeros(expiring.values.fields[0]!)).toBe(true);
-    expect(cache.get('b')!.values).toBeUndefined();
+    expect(cache.get(q('b'))!.values).toBeUndefined();
 
     const purged = entry('four');
-    cache.put('c', purged, cache.epoch);
+    cache.put(q('c'), purged, cache.epoch);
     expect(cache.purge()).toBe(2);
     expect(zeros(purged.values.fields[0]!)).toBe(true);
     expect(cache.size).toBe(0);
@@ -302,11 +311,11 @@ describe('CredentialCache', () => {
     const cache = new CredentialCache();
     const kept = entry('kept');
     const gone = entry('gone', { id: 'app-2', name: 'Other' } as ApplicationRecord);
-    cache.put('a', kept, cache.epoch);
-    cache.put('b', gone, cache.epoch);
+    cache.put(q('a'), kept, cache.epoch);
+    cache.put(q('b'), gone, cache.epoch);
     expect(cache.purge('app-2')).toBe(1);
     expect(zeros(gone.values.fields[0]!)).toBe(true);
-    expect(cache.get('a')!.values!.fields[0]!.toString()).toBe('kept');
+    expect(cache.get(q('a'))!.values!.fields[0]!.toString()).toBe('kept');
   });
 
   it('refuses, and zeroes, what a lookup read before a purge', () => {
@@ -314,8 +323,8 @@ describe('CredentialCache', () => {
     const epoch = cache.epoch;
     cache.purge();
     const stale = entry('stale');
-    cache.put('a', stale, epoch);
-    expect(cache.get('a')).toBeUndefined();
+    cache.put(q('a'), stale, epoch);
+    expect(cache.get(q('a'))).toBeUndefined();
     expect(zeros(stale.values.fields[0]!)).toBe(true);
   });
 
@@ -323,15 +332,15 @@ describe('CredentialCache', () => {
     const cache = new CredentialCache({ maxEntries: 2 });
     const a = entry('a');
     const b = entry('b');
-    cache.put('a', a, cache.epoch);
-    cache.put('b', b, cache.epoch);
-    cache.get('a');
-    cache.put('c', entry('c'), cache.epoch);
+    cache.put(q('a'), a, cache.epoch);
+    cache.put(q('b'), b, cache.epoch);
+    cache.get(q('a'));
+    cache.put(q('c'), entry('c'), cache.epoch);
     expect(cache.size).toBe(2);
-    expect(cache.get('b')).toBeUndefined();
+    expect(cache.get(q('b'))).toBeUndefined();
     expect(zeros(b.values.fields[0]!)).toBe(true);
-    expect(cache.get('a')!.values!.fields[0]!.toString()).toBe('a');
-    expect(cache.get('c')).toBeDefined();
+    expect(cache.get(q('a'))!.values!.fields[0]!.toString()).toBe('a');
+    expect(cache.get(q('c'))).toBeDefined();
   });
 
   it('refuses settings that are not whole numbers', () => {
@@ -339,17 +348,30 @@ describe('CredentialCache', () => {
     expect(() => new CredentialCache({ maxEntries: 0 })).toThrow('credential cache maxEntries must be a whole number of at least 1, not 0');
   });
 
-  it('keys every input apart, whatever the names hold', () => {
-    const keys = [
-      lookupKey('Payroll', { name: 'CORP\\bob' }, undefined),
-      lookupKey('Payroll', { name: 'CORP\\bob', groups: [] }, 'CORP\\bob'),
-      lookupKey('Payroll', { name: 'CORP\\bob', localAdministrator: true }, undefined),
-      lookupKey('Payroll', { name: 'CORP\\bob', groups: ['G'] }, undefined),
-      lookupKey('Payroll', { name: 'CORP\\bobG' }, undefined),
-      lookupKey('Payroll1', { name: ':CORP\\bob' }, undefined),
-      lookupKey('PAYROLL', { name: 'CORP\\bob' }, undefined),
+  it('answers only the very question it was asked: application, caller, groups, local administrator, account', () => {
+    const cache = new CredentialCache();
+    const asked: LookupQuestion = { appName: 'Payroll', principal: { name: 'CORP\\bob', groups: ['G1', 'G2'] }, account: undefined };
+    cache.put(asked, entry('x'), cache.epoch);
+    const others: LookupQuestion[] = [
+      { ...asked, appName: 'PAYROLL' },
+      { ...asked, principal: { name: 'CORP\\BOB', groups: ['G1', 'G2'] } },
+      { ...asked, principal: { name: 'CORP\\bob', groups: ['G1'] } },
+      { ...asked, principal: { name: 'CORP\\bob', groups: ['G2', 'G1'] } },
+      { ...asked, principal: { name: 'CORP\\bob', groups: ['G1', 'G2'], localAdministrator: true } },
+      { ...asked, account: 'CORP\\bob' },
     ];
-    expect(new Set(keys).size).toBe(keys.length);
-    expect(lookupKey('Payroll', { name: 'CORP\\bob', groups: [] }, undefined)).toBe(keys[0]);
+    for (const other of others) expect(cache.get(other), JSON.stringify(other)).toBeUndefined();
+    expect(
+      cache.get({ appName: 'Payroll', principal: { name: 'CORP\\bob', groups: ['G1', 'G2'], localAdministrator: false }, account: undefined }),
+    ).toBeDefined();
+  });
+
+  it('keeps its own copy of the question: a caller changing its principal afterwards changes nothing', () => {
+    const cache = new CredentialCache();
+    const groups = ['G1'];
+    cache.put({ appName: 'Payroll', principal: { name: 'CORP\\bob', groups }, account: undefined }, entry('x'), cache.epoch);
+    groups.push('G2');
+    expect(cache.get({ appName: 'Payroll', principal: { name: 'CORP\\bob', groups: ['G1', 'G2'] }, account: undefined })).toBeUndefined();
+    expect(cache.get({ appName: 'Payroll', principal: { name: 'CORP\\bob', groups: ['G1'] }, account: undefined })).toBeDefined();
   });
 });
