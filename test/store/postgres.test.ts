@@ -35,6 +35,7 @@ describe('postgres store', () => {
       expect(rows.map((row) => row.table_name).sort()).toEqual([
         'applications',
         'backups',
+        'change_version',
         'config_entries',
         'credentials',
         'data_keys',
