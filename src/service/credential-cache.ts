@@ -45,6 +45,8 @@ export interface CachedLookup {
   mapping: MappingRecord;
   /** The store's change version the plan (and values) were read at. */
   version: number;
+  /** The data key version the mapping's fields were sealed under then (none without fields). */
+  keyVersion: number | undefined;
   /** Clock time (ms) the version was last confirmed. */
   checkedAt: number;
   values: CachedValues | undefined;

@@ -33,8 +33,11 @@ export function lookupOperations(context: VaultContext) {
     app: ApplicationRecord,
     mapping: MappingRecord,
     sealed: readonly SealedField[],
+    knownVersion?: number,
   ): { labels: string[]; fields: Buffer[] } | Promise<{ labels: string[]; fields: Buffer[] }> {
-    const version = sealed[0] ? fieldKeyVersion(sealed[0]) : undefined;
+    // A plan knows the key version its fields were sealed under (they cannot have changed while
+    // the change version stands, and openFieldBytes checks each field's anyway): no header parse.
+    const version = knownVersion ?? (sealed[0] ? fieldKeyVersion(sealed[0]) : undefined);
     const unwrapped = version === undefined ? undefined : context.unwrappedDataKey(app.id, version);
     // Without a promise when the data key is unwrapped already, as it is on every lookup but the first.
     if (unwrapped) return openWith(unwrapped, app, mapping, sealed);
@@ -114,7 +117,7 @@ export function lookupOperations(context: VaultContext) {
       const { changeVersion, fields } = await store.getVersionedCredentials(entry.mapping.id);
       if (entry.live && changeVersion === entry.version) {
         entry.checkedAt = now;
-        const opening = openValues(entry.app, entry.mapping, fields);
+        const opening = openValues(entry.app, entry.mapping, fields, entry.keyVersion);
         const opened = 'then' in opening ? await opening : opening;
         const pending = lifetimeMs(entry.app, entry.version);
         const lifetime = typeof pending === 'number' ? pending : await pending;
@@ -148,14 +151,19 @@ export function lookupOperations(context: VaultContext) {
     const picked = pickMapping(app!, found!.mappings, who, principal, other);
     checkUsable(app!, picked, who);
     const { fields: sealed, ...mapping } = picked;
-    const opened = await openValues(app!, mapping, sealed);
+    const keyVersion = sealed[0] ? fieldKeyVersion(sealed[0]) : undefined;
+    const opened = await openValues(app!, mapping, sealed, keyVersion);
     const version = found!.changeVersion;
     const pending = lifetimeMs(app!, version);
     const lifetime = typeof pending === 'number' ? pending : await pending;
     // The answer first: a put refused because a purge came meanwhile zeroes the values.
     const result = answer(app!, mapping, opened);
     if (lifetime === 0) for (const field of opened.fields) field.fill(0);
-    cache.put(question, { app: app!, mapping, version, checkedAt: now, values: lifetime > 0 ? { ...opened, expiresAt: now + lifetime } : undefined }, epoch);
+    cache.put(
+      question,
+      { app: app!, mapping, version, keyVersion, checkedAt: now, values: lifetime > 0 ? { ...opened, expiresAt: now + lifetime } : undefined },
+      epoch,
+    );
     return result;
   }
 

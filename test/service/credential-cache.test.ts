@@ -279,7 +279,7 @@ describe('CredentialCache', () => {
   const app = { id: 'app-1', name: 'Payroll' } as ApplicationRecord;
   const mapping = { id: 'map-1', account: 'CORP\\bob', externalUser: 'bob-ext' } as MappingRecord;
   const values = (text: string) => ({ expiresAt: 1000, labels: ['Password'], fields: [Buffer.from(text)] });
-  const entry = (text: string, of = app) => ({ app: of, mapping, version: 1, checkedAt: 0, values: values(text) });
+  const entry = (text: string, of = app) => ({ app: of, mapping, version: 1, keyVersion: 1, checkedAt: 0, values: values(text) });
   const zeros = (buffer: Buffer) => buffer.every((byte) => byte === 0);
   const q = (name: string): LookupQuestion => ({ appName: 'Payroll', principal: { name }, account: undefined });
 
