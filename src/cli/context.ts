@@ -9,15 +9,17 @@ import {
   type EventSink,
   createChangeSignal,
   createSecretService,
+  createTokenService,
   createVaultService,
   type Principal,
   type SecretService,
+  type TokenService,
   type VaultService,
 } from '../service/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { LOG_FILE_ROLE, prepareHome } from './home.js';
 import { type ActAs, cliPrincipal } from './principal.js';
-import { VERSION } from './version.js';
+import { VERSION } from '../config/index.js';
 
 /** Everything a command needs, wired once at the edge from the frozen configuration. */
 export interface CliContext {
@@ -28,8 +30,12 @@ export interface CliContext {
   secrets: SecretService;
   /** Affiliate applications, mappings, credentials, tickets, config store, global info. */
   vault: VaultService;
+  /** API tokens for the HTTP server. */
+  tokens: TokenService;
   /** The local administrator, or the account named by --as. */
   principal: Principal;
+  /** The one clock of this process: every time-based rule and every event reads it. */
+  now: () => Date;
   close(): Promise<void>;
 }
 
@@ -59,6 +65,7 @@ export async function openContext(config: TesseraConfig, actAs: ActAs = {}): Pro
     changes,
   });
   const vault = createVaultService({ store, events, seal, computerName: config.computerName, now, changes });
+  const tokens = createTokenService({ store, events, computerName: config.computerName, now });
   return {
     config,
     store,
@@ -66,7 +73,9 @@ export async function openContext(config: TesseraConfig, actAs: ActAs = {}): Pro
     events,
     secrets,
     vault,
+    tokens,
     principal,
+    now,
     close: async () => {
       vault.dispose();
       await store.close();

@@ -38,7 +38,7 @@ export const lookupActions = {
   async external(context: CliContext, appName: string, externalUser: string, options: LookupOptions): Promise<void> {
     const password = await hostPassword(context, appName, externalUser, options);
     const result = await context.vault.lookup.hostLookup(appName, externalUser, context.principal, password);
-    if (options.json) return printJson({ application: appName, ...result });
+    if (options.json) return printJson(result);
     process.stdout.write(shown`External user ${result.externalUser} of ${appName} logs on as ${result.account}.\n`);
   },
 };

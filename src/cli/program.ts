@@ -8,9 +8,10 @@ import { addLookupCommand } from './lookup-command.js';
 import { addMappingCommands } from './mapping-commands.js';
 import { type GlobalOptions, printJson, runCommand } from './run.js';
 import { addSecretCommands } from './secret-commands.js';
-import { addStartCommand } from './start-command.js';
+import { addServeCommand } from './serve-command.js';
 import { addTicketCommands } from './ticket-commands.js';
-import { VERSION } from './version.js';
+import { addTokenCommands } from './token-commands.js';
+import { VERSION } from '../config/index.js';
 
 /** The `tessera` command line: every command and option (the docs test walks it). */
 export function createProgram(): Command {
@@ -19,7 +20,7 @@ export function createProgram(): Command {
     .version(VERSION)
     .addOption(new Option('--home <dir>', 'where the embedded default lives: database, seal key, log').env('TESSERA_HOME'))
     .option('--as <account>', 'vault commands: act as another principal (DOMAIN\\user, no local administrator rights) to test what it may do')
-    .option('--groups <groups>', 'with --as: the groups that principal belongs to, separated by "," or ";"')
+    .option('--groups <groups>', 'with --as: the groups that principal belongs to; with token create: the token\'s groups; separated by "," or ";"')
     .showHelpAfterError()
     // Every command's --help lists --as, --groups and --home too.
     .configureHelp({ showGlobalOptions: true })
@@ -49,7 +50,7 @@ export function createProgram(): Command {
         );
       }),
     );
-  addStartCommand(program, globals);
+  addServeCommand(program, globals);
   addSecretCommands(program, globals);
   addEventsCommand(program, globals);
   addAppCommands(program, globals);
@@ -59,5 +60,6 @@ export function createProgram(): Command {
   addTicketCommands(program, globals);
   addConfigCommands(program, globals);
   addGlobalCommands(program, globals);
+  addTokenCommands(program, globals);
   return program;
 }

@@ -53,7 +53,7 @@ const TYPE_NAMES: Record<Application['type'], string> = {
 };
 
 /** Columns padded to their widest cell; every cell is escaped first, so widths count what is shown. */
-function table(cells: string[][]): string {
+export function table(cells: string[][]): string {
   const rows = cells.map((row) => row.map(escapeControl));
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));

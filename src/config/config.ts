@@ -3,6 +3,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { fail } from '../errors/index.js';
 import { DEFAULT_KDF, type KdfParameters, kdfParametersProblem } from '../keys/index.js';
 import type { StoreConfig } from '../store/index.js';
+import { DEFAULT_SERVER_SETTINGS, type ServerSettings } from '../server/settings.js';
 
 /** Everything Tessera is told from outside, parsed once at the edge and frozen. */
 export interface TesseraConfig {
@@ -17,6 +18,8 @@ export interface TesseraConfig {
   readonly osUser: string;
   /** Testing only: the process kills itself with SIGKILL when it reaches this step. */
   readonly crashAtStep: string | undefined;
+  /** What `tessera serve` listens on and how it authenticates. */
+  readonly server: ServerSettings;
 }
 
 export const DEFAULT_HOME = join(homedir(), '.tessera');
@@ -47,6 +50,7 @@ export function loadConfig(flags: { home?: string | undefined }, env: Environmen
     computerName: hostname(),
     osUser: userInfo().username,
     crashAtStep: nonEmpty(env.TESSERA_TEST_CRASH_AT),
+    server: DEFAULT_SERVER_SETTINGS,
   });
 }
 

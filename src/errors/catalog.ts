@@ -125,7 +125,10 @@ export const errorCatalog = {
   SHUTTING_DOWN: { status: 503, summary: 'The server is stopping and takes no new requests.' },
   TLS_INVALID: { status: 400, summary: 'The TLS certificate, key or client CA file cannot be used.' },
   CONFIG_INVALID: { status: 400, summary: "The home's configuration file is not valid: bad syntax, an unknown key or a wrong value." },
-  SERVER_UNREACHABLE: { status: 503, summary: 'The Tessera server named by --server or TESSERA_ADDR could not be reached or did not answer as a Tessera server.' },
+  SERVER_UNREACHABLE: {
+    status: 503,
+    summary: 'The Tessera server named by --server or TESSERA_ADDR could not be reached or did not answer as a Tessera server.',
+  },
 } as const satisfies Record<string, ErrorEntry>;
 
 export type ErrorCode = keyof typeof errorCatalog;

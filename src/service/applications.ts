@@ -3,6 +3,7 @@ import type { ApplicationFlags, ApplicationRecord } from '../store/vault-types.j
 import { type ApplicationInput, IMMUTABLE_FLAGS, checkAccount, checkNewApplication, checkText, checkTicketTimeout, newDataKey } from '../vault/index.js';
 import { authorize, hasRole } from './authorize.js';
 import type { Principal } from './deps.js';
+import { clientComputer } from './principal.js';
 import { type VaultContext, newId } from './vault-context.js';
 
 export interface ApplicationChanges {
@@ -24,8 +25,17 @@ export function applicationOperations(context: VaultContext) {
   return {
     async create(input: ApplicationInput, principal: Principal): Promise<ApplicationRecord> {
       return context.audited({ function: 'CreateApplication', principal, application: input.name, change: true }, async () => {
-        authorize(principal, await context.global(), 'affiliateAdmin', 'create affiliate applications');
+        const global = await context.global();
+        authorize(principal, global, 'affiliateAdmin', 'create affiliate applications');
         const checked = checkNewApplication(input);
+        // Tickets are a system-level decision at creation as at every later change.
+        const tickets = SSO_ADMIN_FLAGS.some((flag) => checked.flags[flag]) || checked.ticketTimeoutMinutes !== null;
+        if (tickets && !hasRole(principal, global, 'ssoAdmin')) {
+          throw fail(
+            'ACCESS_DENIED',
+            `only SSO administrators may set ticket settings (allowTickets, validateTickets, timeoutTickets, a ticket timeout) of ${checked.name}`,
+          );
+        }
         const keyring = await context.keyring();
         const id = newId();
         const now = context.now();
@@ -87,7 +97,7 @@ export function applicationOperations(context: VaultContext) {
           });
           const params = {
             'Tracking ID': trackingId,
-            'Client Computer': context.deps.computerName,
+            'Client Computer': clientComputer(principal, context.deps.computerName),
             'Client User': principal.name,
             'Application Name': app.name,
           };

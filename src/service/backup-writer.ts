@@ -21,6 +21,12 @@ import type { PasswordPrompt, Principal, SecretServiceDeps } from './deps.js';
 export interface BackupTarget {
   /** Absolute path of the backup file. */
   file: string;
+  /**
+   * A backup handed to an HTTP caller (a download): written and verified in a private scratch
+   * file, but not recorded as a verified backup, since only the caller knows it was kept; the
+   * caller verifies its copy (POST /v1/secret/verify) to clear the 10589 reminder.
+   */
+  download?: boolean;
   /** Replace an existing file (only once the new one is verified). */
   force: boolean;
   reminder: string | null;

@@ -11,6 +11,8 @@ export interface Principal {
   readonly groups?: readonly string[];
   /** The administrator at the server's own console: an SSO Administrator by definition. */
   readonly localAdministrator?: boolean;
+  /** Where the call came from: the caller's address for an HTTP call; absent at the server's console. */
+  readonly address?: string;
 }
 
 /** Where the seal key comes from; a key file today, other seals later (ROADMAP 3). */

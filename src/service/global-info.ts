@@ -2,6 +2,7 @@ import type { GlobalInfo } from '../store/vault-types.js';
 import { LIMITS, checkAccount, checkName, checkTicketTimeout } from '../vault/index.js';
 import { authorize } from './authorize.js';
 import type { Principal } from './deps.js';
+import { clientComputer } from './principal.js';
 import type { VaultContext } from './vault-context.js';
 
 /** The SSO system's settings (ENTSSO's global info): administrators, tickets, secret server. */
@@ -21,7 +22,7 @@ export function globalInfoOperations(context: VaultContext) {
         if (patch.ticketTimeoutMinutes !== undefined) checkTicketTimeout(patch.ticketTimeoutMinutes);
         if (patch.secretServer) checkName('the secret server', patch.secretServer, LIMITS.identifierLength);
         const after = await context.store.updateGlobalInfo(patch);
-        const who = { 'Tracking ID': trackingId, 'Client Computer': context.deps.computerName, 'Client User': principal.name };
+        const who = { 'Tracking ID': trackingId, 'Client Computer': clientComputer(principal, context.deps.computerName), 'Client User': principal.name };
         const { emit } = context.deps.events;
         if (patch.ssoAdminAccounts && patch.ssoAdminAccounts.join() !== before.ssoAdminAccounts.join()) {
           await emit(10576, {
@@ -43,7 +44,7 @@ export function globalInfoOperations(context: VaultContext) {
             'New Secret Server': after.secretServer,
             'Old Secret Server': before.secretServer,
             'Tracking ID': trackingId,
-            'Client Computer': context.deps.computerName,
+            'Client Computer': clientComputer(principal, context.deps.computerName),
             'Client User': principal.name,
           });
         }

@@ -203,7 +203,12 @@ export function lookupOperations(context: VaultContext) {
      * Host-initiated SSO: which enterprise account an external user stands for. With
      * validatePassword, the external user's password must match the stored one.
      */
-    async hostLookup(appName: string, externalUser: string, principal: Principal, password?: string): Promise<{ account: string; externalUser: string }> {
+    async hostLookup(
+      appName: string,
+      externalUser: string,
+      principal: Principal,
+      password?: string,
+    ): Promise<{ application: string; account: string; externalUser: string }> {
       return context.audited({ function: 'LogonExternalUser', principal, application: appName, change: false }, async () => {
         const { app } = await context.application(principal, appName, 'appAdmin', 'make host-initiated lookups');
         if (!app.flags.hostInitiatedSSO) throw fail('HOST_SSO_NOT_ENABLED', `host-initiated SSO is not enabled for ${app.name}: set hostInitiatedSSO=yes`);
@@ -216,7 +221,7 @@ export function lookupOperations(context: VaultContext) {
             throw fail('HOST_CREDENTIALS_INVALID', `the password of external user ${externalUser} does not match the one stored for ${app.name}`);
           }
         }
-        return { account: app.type === 'hostGroup' ? app.windowsAccount! : mapping!.account, externalUser };
+        return { application: app.name, account: app.type === 'hostGroup' ? app.windowsAccount! : mapping!.account, externalUser };
       });
     },
   };

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { type TesseraError, explainFileError, isTesseraError, withMessage } from '../errors/index.js';
+import { type TesseraError, explainFileError, fail, isTesseraError, withMessage } from '../errors/index.js';
 import { type Keyring, type MasterSecret, allSecrets, disposeKeyring, generateMasterSecret, rotateKeyring, sealKeyring } from '../keys/index.js';
 import { rewrapDataKey } from '../vault/index.js';
 import { type BackupTarget, precheckBackup, writeVerifiedBackup } from './backup-writer.js';
 import { notifying } from './change-signal.js';
 import type { Principal, SecretServiceDeps } from './deps.js';
 import { requireSsoAdmin } from './authorize.js';
-import { osUserOf } from './principal.js';
+import { clientComputer, clientUser, osUserOf } from './principal.js';
 import { openKeyring } from './vault-keyring.js';
 
 export interface BackupResult {
@@ -26,15 +26,19 @@ export async function backupSecret(deps: SecretServiceDeps, target: BackupTarget
     opened = await openKeyring(deps);
     await writeVerifiedBackup(deps, opened.keyring, target, principal);
     const result = resultOf(target.file, opened.keyring);
-    await recordWrittenBackup(deps, result, principal);
+    if (!target.download) await recordWrittenBackup(deps, result, principal);
     await deps.events.emit(
       10559,
-      backupParams(target.file, msidsOf(opened.keyring), principal, { 'Client Computer': deps.computerName }),
-      `Backed up the master secrets to ${target.file} and verified the file reads back. ` + 'Keep the file and its password safe, apart from this server.',
+      backupParams(target.download ? 'download' : target.file, msidsOf(opened.keyring), principal, {
+        'Client Computer': clientComputer(principal, deps.computerName),
+      }),
+      target.download
+        ? `Backed up the master secrets for ${clientUser(principal)} to download; it counts as a verified backup once the caller verifies its copy.`
+        : `Backed up the master secrets to ${target.file} and verified the file reads back. ` + 'Keep the file and its password safe, apart from this server.',
     );
     return result;
   } catch (error) {
-    throw await backupFailed(deps, target.file, principal, error);
+    throw await backupFailed(deps, target, principal, error);
   } finally {
     disposeKeyring(opened?.keyring);
     opened?.seal.dispose();
@@ -62,6 +66,10 @@ export async function generateSecret(deps: SecretServiceDeps, target: BackupTarg
   let stage: 'backup' | 'commit' = 'backup';
   try {
     await requireSsoAdmin(deps.store, principal, 'back up or generate the master secret');
+    if (target.download) {
+      // The new secret becomes current only once a backup of it is kept: a response can be lost.
+      throw fail('INVALID_ARGUMENT', 'a new master secret needs its backup written to a file on the server (give file): a download could be lost in transit');
+    }
     await precheckBackup(target);
     opened = await openKeyring(deps);
     const { keyring: old, seal, vault } = opened;
@@ -97,18 +105,18 @@ export async function generateSecret(deps: SecretServiceDeps, target: BackupTarg
     deps.step?.('generate:committed');
     await deps.events.emit(
       10525,
-      { MSID: secret.msid, 'Client User': principal.name, 'Client Computer': deps.computerName, 'Tracking ID': trackingId },
+      { MSID: secret.msid, 'Client User': principal.name, 'Client Computer': clientComputer(principal, deps.computerName), 'Tracking ID': trackingId },
       `Generated master secret ${secret.msid}; the previous one (${old.current.msid}) is kept. Its backup is ${target.file}.`,
     );
     await deps.events.emit(
       10559,
-      backupParams(target.file, msidsOf(kept), principal, { 'Client Computer': deps.computerName }),
+      backupParams(target.file, msidsOf(kept), principal, { 'Client Computer': clientComputer(principal, deps.computerName) }),
       `Backed up the new master secret to ${target.file} and verified the file reads back.`,
     );
     return result;
   } catch (error) {
     const started = opened?.keyring.current.msid;
-    const explained = stage === 'backup' ? await backupFailed(deps, target.file, principal, error) : explain(error, target.file, principal);
+    const explained = stage === 'backup' ? await backupFailed(deps, target, principal, error) : explain(error, target.file, principal);
     // Read again: another writer may have made its own secret current meanwhile.
     const { current } = await knownMsids(deps);
     const failure = isTesseraError(explained, 'KEYRING_CHANGED') ? lostRace(explained, current, target.file) : explained;
@@ -118,7 +126,7 @@ export async function generateSecret(deps: SecretServiceDeps, target: BackupTarg
         : `master secret ${current || 'unknown'} is current, made so by another writer while this generate ran (it started from ${started})`;
     await deps.events.emit(
       10526,
-      { 'Client User': principal.name, 'Client Computer': deps.computerName, 'Tracking ID': trackingId, 'Error Code': failure.code },
+      { 'Client User': principal.name, 'Client Computer': clientComputer(principal, deps.computerName), 'Tracking ID': trackingId, 'Error Code': failure.code },
       `Failed to generate a new master secret; ${outcome}: ${failure.message}`,
     );
     throw failure;
@@ -173,7 +181,7 @@ async function recordWrittenBackup(deps: SecretServiceDeps, result: BackupResult
 }
 
 function backupParams<Extra extends Record<string, string>>(file: string, msids: { current: string; previous: string }, principal: Principal, extra: Extra) {
-  return { 'File Name': file, 'Current MSID': msids.current, 'Previous MSID': msids.previous, 'Client User': principal.name, ...extra };
+  return { 'File Name': file, 'Current MSID': msids.current, 'Previous MSID': msids.previous, 'Client User': clientUser(principal), ...extra };
 }
 
 function explain(error: unknown, file: string, principal: Principal) {
@@ -181,9 +189,11 @@ function explain(error: unknown, file: string, principal: Principal) {
 }
 
 /** Emits 10560 (naming the MSIDs the vault holds now) and returns the error to throw, whose message is the event's text. */
-async function backupFailed(deps: SecretServiceDeps, file: string, principal: Principal, error: unknown) {
-  const cause = explain(error, file, principal);
-  const failure = withMessage(cause, `Failed to back up the master secret to ${file}: ${cause.message}`);
-  await deps.events.emit(10560, backupParams(file, await knownMsids(deps), principal, { 'Error Code': failure.code }), failure.message);
+async function backupFailed(deps: SecretServiceDeps, target: BackupTarget, principal: Principal, error: unknown) {
+  const cause = explain(error, target.file, principal);
+  // A download's scratch file is the server's business; the caller asked for a download.
+  const where = target.download ? 'download' : target.file;
+  const failure = withMessage(cause, `Failed to back up the master secret ${target.download ? 'for download' : `to ${target.file}`}: ${cause.message}`);
+  await deps.events.emit(10560, backupParams(where, await knownMsids(deps), principal, { 'Error Code': failure.code }), failure.message);
   return failure;
 }

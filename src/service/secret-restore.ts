@@ -18,11 +18,13 @@ import { mismatchedMsid } from './backup-writer.js';
 import { notifying } from './change-signal.js';
 import type { PasswordPrompt, Principal, SecretServiceDeps } from './deps.js';
 import { requireSsoAdmin } from './authorize.js';
-import { osUserOf } from './principal.js';
+import { clientComputer, clientUser, osUserOf } from './principal.js';
 
 export interface BackupSource {
-  /** Absolute path of the backup file. */
+  /** Absolute path of the backup file; with `bytes`, how messages and records name the upload. */
   file: string;
+  /** The file's bytes, uploaded over HTTP (at most the backup file limit), instead of reading `file`. */
+  bytes?: Buffer;
   /** Called with what the file says in clear (its reminder first of all), then asked for the password. */
   password: PasswordPrompt<BackupInfo>;
 }
@@ -48,7 +50,7 @@ export interface RestoreResult {
 export async function readBackup(source: BackupSource, principal: Principal): Promise<{ info: BackupInfo; keyring: Keyring }> {
   let bytes: Buffer;
   try {
-    bytes = await readBackupFile(source.file);
+    bytes = source.bytes ?? (await readBackupFile(source.file));
   } catch (error) {
     throw explainFileError(error, { path: source.file, action: 'read', osUser: osUserOf(principal) });
   }
@@ -140,7 +142,7 @@ export async function restoreSecret(deps: SecretServiceDeps, request: RestoreReq
         'Current MSID': result.currentMsid,
         'Previous MSID': result.previousMsid ?? '',
         'Client User': principal.name,
-        'Client Computer': deps.computerName,
+        'Client Computer': clientComputer(principal, deps.computerName),
       },
       `Restored the master secrets from ${request.file}` +
         (result.createdVault ? `, creating vault ${result.vaultId}` : ` into vault ${result.vaultId}`) +
@@ -157,7 +159,13 @@ export async function restoreSecret(deps: SecretServiceDeps, request: RestoreReq
     if (now) msids = { current: now.currentMsid, previous: now.previousMsid ?? '' };
     await deps.events.emit(
       10524,
-      { 'File Name': request.file, 'Current MSID': msids.current, 'Previous MSID': msids.previous, 'Client User': principal.name, 'Error Code': failure.code },
+      {
+        'File Name': request.file,
+        'Current MSID': msids.current,
+        'Previous MSID': msids.previous,
+        'Client User': clientUser(principal),
+        'Error Code': failure.code,
+      },
       failure.message,
     );
     throw failure;

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { isTesseraError } from '../errors/index.js';
 import { type Keyring, disposeKeyring, unsealKeyring } from '../keys/index.js';
 import type { Store } from '../store/index.js';
 import type { ApplicationRecord, DataKeyRecord, GlobalInfo, VaultStore } from '../store/vault-types.js';
 import { type UnwrappedDataKey, requireDataKey, unwrapDataKey } from '../vault/index.js';
 import { type Role, authorizeApp } from './authorize.js';
-import { emitCataloguedEvent } from './catalogued-event.js';
+import { type AuditedOperation, audited } from './audited.js';
 import { type ChangeSignal, createChangeSignal, notifying } from './change-signal.js';
 import { CredentialCache, type CredentialCacheOptions } from './credential-cache.js';
 import type { EventSink, Principal, SealSource } from './deps.js';
@@ -126,39 +125,9 @@ export class VaultContext {
     this.#keyring = undefined;
   }
 
-  /**
-   * Runs one operation and emits its events: on failure the catalogued event of the error
-   * (e.g. 10757, 10764, 10765) or else 10536; on success, for changes, 10535 (ENTSSO's audit).
-   */
-  async audited<T>(
-    operation: { function: string; principal: Principal; application: string; change: boolean },
-    run: (trackingId: string) => Promise<T>,
-  ): Promise<T> {
-    const trackingId = randomUUID();
-    // Built only when an event is emitted: a successful lookup emits none.
-    const common = () => ({
-      Function: operation.function,
-      'Tracking ID': trackingId,
-      'Client Computer': this.deps.computerName,
-      'Client User': operation.principal.name,
-      'Application Name': operation.application,
-    });
-    try {
-      const result = await run(trackingId);
-      if (operation.change)
-        await this.deps.events.emit(
-          10535,
-          common(),
-          `${operation.function} on ${operation.application || 'the SSO system'} by ${operation.principal.name} succeeded.`,
-        );
-      return result;
-    } catch (error) {
-      const code = isTesseraError(error) ? error.code : 'INTERNAL';
-      const message = `${operation.function} on ${operation.application || 'the SSO system'} by ${operation.principal.name} failed: ${error instanceof Error ? error.message : String(error)}`;
-      const emitted = await emitCataloguedEvent(this.deps.events, isTesseraError(error) ? error.eventId : undefined, message);
-      if (!emitted) await this.deps.events.emit(10536, { ...common(), 'Error Code': code }, message);
-      throw error;
-    }
+  /** Runs one operation and emits its events (audited.ts). */
+  audited<T>(operation: AuditedOperation, run: (trackingId: string) => Promise<T>): Promise<T> {
+    return audited(this.deps, operation, run);
   }
 }
 

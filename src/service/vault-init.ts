@@ -4,6 +4,7 @@ import type { Seal } from '../keys/index.js';
 import { disposeKeyring, generateMasterSecret, newKeyring, sealKeyring } from '../keys/index.js';
 import { requireSsoAdmin } from './authorize.js';
 import type { Principal, SecretServiceDeps } from './deps.js';
+import { clientComputer } from './principal.js';
 
 export interface InitResult {
   vaultId: string;
@@ -37,7 +38,7 @@ export async function initVault(deps: SecretServiceDeps, principal: Principal): 
     });
     await deps.events.emit(
       10525,
-      { MSID: secret.msid, 'Client User': principal.name, 'Client Computer': deps.computerName, 'Tracking ID': keyring.vaultId },
+      { MSID: secret.msid, 'Client User': principal.name, 'Client Computer': clientComputer(principal, deps.computerName), 'Tracking ID': keyring.vaultId },
       `Created vault ${keyring.vaultId} with master secret ${secret.msid}. It has no backup yet: run "tessera secret backup FILE".`,
     );
     return { vaultId: keyring.vaultId, currentMsid: secret.msid, store: deps.store.location, seal: deps.seal.description };

@@ -5,7 +5,19 @@
 export { describeDatabase } from './describe.js';
 export { openStore } from './open-store.js';
 export { sqliteFiles } from './sqlite/open.js';
-export type { BackupRecord, EventQuery, KeyringUpdate, NewEvent, NewVault, Store, StoreConfig, StoredEvent, VaultRecord } from './types.js';
+export type {
+  ApiTokenRecord,
+  BackupRecord,
+  EventQuery,
+  KeyringUpdate,
+  NewApiToken,
+  NewEvent,
+  NewVault,
+  Store,
+  StoreConfig,
+  StoredEvent,
+  VaultRecord,
+} from './types.js';
 export type {
   ApplicationFlags,
   ApplicationRecord,

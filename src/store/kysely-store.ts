@@ -12,10 +12,23 @@ import * as globalInfo from './queries/global-info.js';
 import { rotateKeyring, swapKeyring } from './queries/keyring.js';
 import * as mappings from './queries/mappings.js';
 import { ApplicationCache, lookupCredentials } from './queries/lookup.js';
-import { redeemTicket } from './queries/tickets.js';
+import { TicketRedeemer } from './queries/tickets.js';
+import * as tokens from './queries/tokens.js';
 import { backupFromRow, eventFromRow, vaultFromRow } from './rows.js';
 import type { Database } from './schema.js';
-import type { BackupRecord, EventQuery, KeyringUpdate, NewEvent, NewVault, Store, StoreConfig, StoredEvent, VaultRecord } from './types.js';
+import type {
+  ApiTokenRecord,
+  BackupRecord,
+  EventQuery,
+  KeyringUpdate,
+  NewApiToken,
+  NewEvent,
+  NewVault,
+  Store,
+  StoreConfig,
+  StoredEvent,
+  VaultRecord,
+} from './types.js';
 import type {
   ApplicationRecord,
   ApplicationUpdate,
@@ -44,6 +57,8 @@ export class KyselyStore implements Store {
   readonly kind: StoreConfig['kind'];
   readonly location: string;
   readonly #db: Kysely<Database>;
+  /** Redemptions share durable commits (group commit). */
+  readonly #redeemer: TicketRedeemer;
   #closed: Promise<void> | undefined;
 
   readonly #lookup: LookupPath;
@@ -51,6 +66,7 @@ export class KyselyStore implements Store {
   /** `lookup` replaces the portable credential lookup with a backend's faster one. */
   constructor(db: Kysely<Database>, kind: StoreConfig['kind'], location: string, lookup?: LookupPath) {
     this.#db = db;
+    this.#redeemer = new TicketRedeemer(db);
     this.kind = kind;
     this.location = location;
     const cache = lookup?.cache ?? new ApplicationCache();
@@ -168,6 +184,26 @@ export class KyselyStore implements Store {
     return newest.reverse().map(eventFromRow);
   }
 
+  insertToken(token: NewApiToken): Promise<ApiTokenRecord> {
+    return tokens.insertToken(this.#db, token);
+  }
+
+  getToken(id: string): Promise<ApiTokenRecord | undefined> {
+    return tokens.getToken(this.#db, id);
+  }
+
+  listTokens(options?: { includeRevoked?: boolean }): Promise<ApiTokenRecord[]> {
+    return tokens.listTokens(this.#db, options);
+  }
+
+  revokeToken(id: string, at: string, by: string): Promise<boolean> {
+    return tokens.revokeToken(this.#db, id, at, by);
+  }
+
+  touchToken(id: string, at: string): Promise<void> {
+    return tokens.touchToken(this.#db, id, at);
+  }
+
   // The vault proper (VaultStore): one module of queries per concept under queries/.
 
   getGlobalInfo(): Promise<GlobalInfo> {
@@ -259,7 +295,7 @@ export class KyselyStore implements Store {
   }
 
   redeemTicket(ticketId: string, expiresAt: string, now: Date): Promise<boolean> {
-    return redeemTicket(this.#db, ticketId, expiresAt, now);
+    return this.#redeemer.redeem(ticketId, expiresAt, now);
   }
 
   close(): Promise<void> {

@@ -129,6 +129,22 @@ export interface RedeemedTicketsTable {
   redeemed_at: string;
 }
 
+export interface ApiTokensTable {
+  id: string;
+  /** SHA-256 of the token's secret part. */
+  secret_hash: Buffer;
+  account: string;
+  /** JSON array of strings. */
+  groups: string;
+  description: string | null;
+  created_at: string;
+  created_by: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+  revoked_by: string | null;
+  last_used_at: string | null;
+}
+
 /** One row (migration 010): bumped by triggers on every change to what decides a lookup. */
 export interface ChangeVersionTable {
   singleton: number;
@@ -147,6 +163,7 @@ export interface Database {
   credentials: CredentialsTable;
   config_entries: ConfigEntriesTable;
   redeemed_tickets: RedeemedTicketsTable;
+  api_tokens: ApiTokensTable;
   change_version: ChangeVersionTable;
 }
 

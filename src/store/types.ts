@@ -74,7 +74,27 @@ export interface EventQuery {
   limit?: number;
 }
 
-/** The vault row, backups and events here; the vault proper (VaultStore) in vault-types.ts. */
+/** An API token as stored: the hash of its secret part, never the secret. */
+export interface ApiTokenRecord {
+  /** The public part of the token text: 16 lower-case hex digits. */
+  id: string;
+  /** SHA-256 of the token's secret part. */
+  secretHash: Buffer;
+  /** The principal the token stands for, and its groups. */
+  account: string;
+  groups: string[];
+  description: string | null;
+  createdAt: string; // ISO 8601
+  createdBy: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  revokedBy: string | null;
+  lastUsedAt: string | null;
+}
+
+export type NewApiToken = Omit<ApiTokenRecord, 'revokedAt' | 'revokedBy' | 'lastUsedAt'>;
+
+/** The vault row, backups, events and API tokens here; the vault proper (VaultStore) in vault-types.ts. */
 export interface Store extends VaultStore {
   readonly kind: StoreConfig['kind'];
   /** A human description without credentials, e.g. the SQLite path or postgres host/db. */
@@ -96,6 +116,16 @@ export interface Store extends VaultStore {
   appendEvent(event: NewEvent): Promise<StoredEvent>;
   /** Oldest first. */
   listEvents(query?: EventQuery): Promise<StoredEvent[]>;
+
+  /** Fails with INVALID_QUERY when a token with that id exists (ids are 64 random bits: never in practice). */
+  insertToken(token: NewApiToken): Promise<ApiTokenRecord>;
+  getToken(id: string): Promise<ApiTokenRecord | undefined>;
+  /** Oldest first; revoked tokens only with `includeRevoked`. */
+  listTokens(options?: { includeRevoked?: boolean }): Promise<ApiTokenRecord[]>;
+  /** Marks the token revoked; false when there is no such token or it already was revoked. */
+  revokeToken(id: string, at: string, by: string): Promise<boolean>;
+  /** Records a use at `at`; never moves lastUsedAt back (another node's clock may lag). */
+  touchToken(id: string, at: string): Promise<void>;
 
   close(): Promise<void>;
 }

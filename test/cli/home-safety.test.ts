@@ -367,11 +367,16 @@ describe.skipIf(!isRoot)('a home someone else prepared', () => {
       const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('TESSERA_')));
       const stdout = await new Promise<string>((resolve, reject) => {
         // Its own process group: npm runs sh, which runs node, and all of them get the signal.
-        const child = spawn('npm', ['start'], { cwd: repoRoot, env: { ...env, HOME: fakeHome }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn('npm', ['start', '--', '--listen', '127.0.0.1:0'], {
+          cwd: repoRoot,
+          env: { ...env, HOME: fakeHome },
+          detached: true,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         let output = '';
         child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
           output += chunk;
-          if (output.includes('Tessera is running')) process.kill(-child.pid!, 'SIGTERM');
+          if (output.includes('Tessera is serving')) process.kill(-child.pid!, 'SIGTERM');
         });
         child.on('error', reject);
         // 'close' waits for every writer of the pipe, node included, to be gone.

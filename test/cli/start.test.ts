@@ -5,18 +5,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestVault, storeTargets, type TestVault } from '../support/cli.js';
 import { distFile } from '../support/dist.js';
 
-/** Runs `tessera start` until it says it is running, then stops it with SIGTERM. */
+/** Runs `tessera start` (serve's old name) on an ephemeral port until it serves, then stops it with SIGTERM. */
 function startAndStop(vault: TestVault): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('TESSERA_')));
-    const child = spawn(process.execPath, [distFile('cli/tessera.js'), 'start'], { env: { ...env, ...vault.env } });
+    const child = spawn(process.execPath, [distFile('cli/tessera.js'), 'start', '--listen', '127.0.0.1:0'], { env: { ...env, ...vault.env } });
     let stdout = '';
     let stderr = '';
     let stopping = false;
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
-      if (!stopping && stdout.includes('Tessera is running')) {
+      if (!stopping && stdout.includes('Tessera is serving')) {
         stopping = true;
         child.kill('SIGTERM');
       }

@@ -33,6 +33,7 @@ describe('postgres store', () => {
         [schema],
       );
       expect(rows.map((row) => row.table_name).sort()).toEqual([
+        'api_tokens',
         'applications',
         'backups',
         'change_version',

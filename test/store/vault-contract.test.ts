@@ -555,6 +555,17 @@ describe.each(storeTargets)('vault store contract: $name', (target) => {
       expect(results.filter(Boolean)).toHaveLength(1);
     });
 
+    it('records 300 concurrent redemptions in shared commits, each exactly once, durably', async () => {
+      const expiresAt = inAnHour();
+      const ids = Array.from({ length: 300 }, (_, i) => `ticket-batch-${i}`);
+      // Every id twice, interleaved: within one batch the first of a pair wins, the second loses.
+      const results = await Promise.all(ids.flatMap((id) => [store.redeemTicket(id, expiresAt, now), store.redeemTicket(id, expiresAt, now)]));
+      expect(results.filter((won, i) => won !== (i % 2 === 0))).toEqual([]);
+      await store.close();
+      store = await openStore(database.config);
+      expect(await Promise.all(ids.slice(0, 5).map((id) => store.redeemTicket(id, expiresAt, now)))).toEqual([false, false, false, false, false]);
+    });
+
     it('still refuses a ticket redeemed just after it expired', async () => {
       const justExpired = new Date(now.getTime() - 60_000).toISOString();
       expect(await store.redeemTicket('ticket-old', justExpired, now)).toBe(true);

@@ -9,25 +9,83 @@ import type { Database } from '../schema.js';
  */
 const PURGE_GRACE_MS = 24 * 60 * 60 * 1000;
 
+/** Redemptions recorded in one transaction at most. */
+const MAX_BATCH = 256;
+
+interface Pending {
+  ticketId: string;
+  expiresAt: string;
+  now: Date;
+  resolve(won: boolean): void;
+  reject(error: unknown): void;
+}
+
 /**
- * Records `ticketId` as redeemed at `now`, the caller's clock (the one injected clock: the store
- * never reads a clock of its own, or a test clock and the wall clock would disagree on expiry).
+ * Records tickets as redeemed. Every redemption must be durable before it is answered, and a
+ * durable commit costs a disk flush; so redemptions that arrive while one commit is under way
+ * wait for the next, and share it (group commit). Single use stays exact: one INSERT ... ON
+ * CONFLICT DO NOTHING per batch, in any process, and within a batch the first of duplicate ids
+ * wins and the others lose, as they would one after another.
  */
-export async function redeemTicket(db: Kysely<Database>, ticketId: string, expiresAt: string, now: Date): Promise<boolean> {
-  const expires = new Date(expiresAt);
-  if (Number.isNaN(expires.getTime())) throw fail('INVALID_QUERY', `a ticket expiry must be an ISO 8601 time, not ${expiresAt}`);
-  if (Number.isNaN(now.getTime())) throw fail('INVALID_QUERY', 'the redemption time is not a valid time');
-  const purgeBefore = new Date(now.getTime() - PURGE_GRACE_MS).toISOString();
-  // Its record may already be purged, so "not redeemed yet" cannot be known: refuse it.
-  if (expires.toISOString() < purgeBefore) return false;
-  // ON CONFLICT DO NOTHING: of N concurrent redeemers (in any process) exactly one inserts.
-  const row = await db
-    .insertInto('redeemed_tickets')
-    .values({ ticket_id: ticketId, expires_at: expires.toISOString(), redeemed_at: now.toISOString() })
-    .onConflict((conflict) => conflict.column('ticket_id').doNothing())
-    .returning('ticket_id')
-    .executeTakeFirst();
-  // Both sides are Date#toISOString text, which orders as time on both backends.
-  await db.deleteFrom('redeemed_tickets').where('expires_at', '<', purgeBefore).execute();
-  return row !== undefined;
+export class TicketRedeemer {
+  #queue: Pending[] = [];
+  #flushing = false;
+
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /**
+   * Records `ticketId` as redeemed at `now`, the caller's clock (the one injected clock: the
+   * store never reads a clock of its own, or a test clock and the wall clock would disagree on
+   * expiry). False when it already was redeemed, or is too old for its record to be kept.
+   */
+  redeem(ticketId: string, expiresAt: string, now: Date): Promise<boolean> {
+    const expires = new Date(expiresAt);
+    if (Number.isNaN(expires.getTime())) return Promise.reject(fail('INVALID_QUERY', `a ticket expiry must be an ISO 8601 time, not ${expiresAt}`));
+    if (Number.isNaN(now.getTime())) return Promise.reject(fail('INVALID_QUERY', 'the redemption time is not a valid time'));
+    // Its record may already be purged, so "not redeemed yet" cannot be known: refuse it.
+    if (expires.getTime() < now.getTime() - PURGE_GRACE_MS) return Promise.resolve(false);
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ ticketId, expiresAt: expires.toISOString(), now, resolve, reject });
+      if (!this.#flushing) {
+        this.#flushing = true;
+        setImmediate(() => void this.#flush());
+      }
+    });
+  }
+
+  async #flush(): Promise<void> {
+    while (this.#queue.length > 0) {
+      const batch = this.#queue.splice(0, MAX_BATCH);
+      try {
+        const won = await this.#record(batch);
+        for (const item of batch) item.resolve(won.delete(item.ticketId));
+      } catch (error) {
+        for (const item of batch) item.reject(error);
+      }
+    }
+    this.#flushing = false;
+  }
+
+  /** One transaction: the batch's ids inserted, old records purged. Returns the ids this batch inserted. */
+  async #record(batch: readonly Pending[]): Promise<Set<string>> {
+    const rows = new Map<string, { ticket_id: string; expires_at: string; redeemed_at: string }>();
+    for (const item of batch) {
+      if (!rows.has(item.ticketId)) rows.set(item.ticketId, { ticket_id: item.ticketId, expires_at: item.expiresAt, redeemed_at: item.now.toISOString() });
+    }
+    // By the earliest clock of the batch: a purge may come late, never early.
+    const earliest = Math.min(...batch.map((item) => item.now.getTime()));
+    const purgeBefore = new Date(earliest - PURGE_GRACE_MS).toISOString();
+    return this.db.transaction().execute(async (trx) => {
+      // ON CONFLICT DO NOTHING: of N concurrent redeemers (in any process) exactly one inserts.
+      const inserted = await trx
+        .insertInto('redeemed_tickets')
+        .values([...rows.values()])
+        .onConflict((conflict) => conflict.column('ticket_id').doNothing())
+        .returning('ticket_id')
+        .execute();
+      // Both sides are Date#toISOString text, which orders as time on both backends.
+      await trx.deleteFrom('redeemed_tickets').where('expires_at', '<', purgeBefore).execute();
+      return new Set(inserted.map((row) => row.ticket_id));
+    });
+  }
 }
