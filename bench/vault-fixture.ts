@@ -11,7 +11,15 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { createEventEmitter } from '../src/events/index.js';
 import { type KdfParameters, type Keyring, keyFileSealSource, unsealKeyring } from '../src/keys/index.js';
-import { type Principal, type SealSource, type SecretService, type VaultService, createSecretService, createVaultService } from '../src/service/index.js';
+import {
+  type Principal,
+  type SealSource,
+  type SecretService,
+  type VaultService,
+  createChangeSignal,
+  createSecretService,
+  createVaultService,
+} from '../src/service/index.js';
 import { type Store, openStore } from '../src/store/index.js';
 import type { ApplicationInput } from '../src/vault/index.js';
 import { DEFAULT_FLAGS } from '../src/vault/index.js';
@@ -29,6 +37,8 @@ export interface BenchVault {
   store: Store;
   secret: SecretService;
   vault: VaultService;
+  /** A second vault service on the same store whose credential cache holds one entry. */
+  coldVault: VaultService;
   seal: SealSource;
   /** The unsealed keyring as the store holds it now; the caller disposes it. */
   keyring(): Promise<Keyring>;
@@ -50,14 +60,17 @@ export async function openBenchVault(directory: string, target: VaultTarget, kdf
     const now = () => new Date();
     const events = createEventEmitter({ sink: store, logger, now });
     const seal = keyFileSealSource(join(directory, 'seal.key'));
-    const secret = createSecretService({ store, events, seal, kdf, computerName: 'BENCH', writer: 'tessera bench', now });
+    const changes = createChangeSignal();
+    const secret = createSecretService({ store, events, seal, kdf, computerName: 'BENCH', writer: 'tessera bench', now, changes });
     await secret.init(ADMIN);
-    const vault = createVaultService({ store, events, seal, computerName: 'BENCH', now });
+    const vault = createVaultService({ store, events, seal, computerName: 'BENCH', now, changes });
+    const coldVault = createVaultService({ store, events, seal, computerName: 'BENCH', now, changes, credentialCache: { maxEntries: 1 } });
     return {
       target,
       store,
       secret,
       vault,
+      coldVault,
       seal,
       async keyring() {
         const record = await store.getVault();
@@ -71,6 +84,7 @@ export async function openBenchVault(directory: string, target: VaultTarget, kdf
       },
       async close() {
         vault.dispose();
+        coldVault.dispose();
         await store.close();
         logger.flush();
       },

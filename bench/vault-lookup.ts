@@ -6,15 +6,17 @@
  * statement on its own connection) plus one AES-256-GCM decrypt of it with the application's
  * real data key (`openFields`, as the service decrypts).
  *
- * Lookups run one at a time (no concurrency), in batches; a sample is a batch's time divided
- * by its size. Service and floor batches alternate, in a rotating order.
+ * Three phases (LOOKUP_PHASES): no cache hits (disableCredCache), cache hits, and cold (every
+ * lookup resolved from the store). Lookups run one at a time (no concurrency), in batches; a
+ * sample is a batch's time divided by its size. Service and floor batches alternate, in a
+ * rotating order, within each phase.
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { disposeKeyring } from '../src/keys/index.js';
-import type { Principal } from '../src/service/index.js';
+import type { Principal, VaultService } from '../src/service/index.js';
 import { type UnwrappedDataKey, openFields, unwrapDataKey } from '../src/vault/index.js';
 import { type Summary, summarize } from './stats.js';
 import { ADMIN, type BenchVault, benchApplication } from './vault-fixture.js';
@@ -134,14 +136,8 @@ export interface LookupBenchOptions {
   batch: number;
 }
 
-export interface LookupBenchResult {
-  backend: 'sqlite' | 'postgres';
-  where: string;
-  users: number;
-  seedMs: number;
-  warmupRounds: number;
-  rounds: number;
-  batch: number;
+/** One way of running the service's lookups, timed against the floor in alternating batches. */
+export interface LookupPhase {
   /** Microseconds per lookup. */
   serviceUs: Summary;
   floorUs: Summary;
@@ -152,8 +148,32 @@ export interface LookupBenchResult {
   ratio: number;
 }
 
+/**
+ * - miss: the application has disableCredCache, so no lookup is a cache hit: each reads the
+ *   mapping's credential fields with the store's change version (one statement, as the floor's
+ *   one read) and decrypts them; what was decided about the caller (authorization, which mapping)
+ *   is reused only while the version read with them is unchanged.
+ * - hit: disableCredCache off, every user's answer cached (filled by the warm-up).
+ * - cold: a second vault service on the same store whose cache holds one entry, cycling over
+ *   every user: each lookup resolves from the store (application, mappings and fields in one
+ *   query, authorization, checks, decrypt), as a lookup does after any change.
+ */
+export const LOOKUP_PHASES = ['miss', 'hit', 'cold'] as const;
+export type LookupPhaseName = (typeof LOOKUP_PHASES)[number];
+
+export interface LookupBenchResult {
+  backend: 'sqlite' | 'postgres';
+  where: string;
+  users: number;
+  seedMs: number;
+  warmupRounds: number;
+  rounds: number;
+  batch: number;
+  phases: Record<LookupPhaseName, LookupPhase>;
+}
+
 export async function runLookupBench(bench: BenchVault, seeded: SeededLookupApp, where: string, options: LookupBenchOptions): Promise<LookupBenchResult> {
-  const { vault, store, target } = bench;
+  const { store, target } = bench;
   const { users } = seeded;
 
   // The application's real data key, through public exports only: unseal the keyring, unwrap.
@@ -166,42 +186,21 @@ export async function runLookupBench(bench: BenchVault, seeded: SeededLookupApp,
   const floor = target.kind === 'sqlite' ? sqliteFloor(target.file, dataKey) : await postgresFloor(target.url, target.schema, dataKey);
   try {
     // Both paths must return the stored password for every user before anything is timed.
-    for (const user of users) {
-      const viaService = await vault.lookup.getCredentials(LOOKUP_APP, user.principal);
-      const viaFloor = await floor.one(user);
-      if (viaService.externalUser !== user.externalUser || viaService.fields[0]?.value !== user.password || viaFloor !== user.password) {
-        throw new Error(`lookup of ${user.principal.name} returned the wrong credentials`);
-      }
-    }
-
-    const cursor = { service: 0, floor: 0 };
-    const run = {
-      service: async (count: number) => {
-        const from = cursor.service;
-        for (let i = 0; i < count; i++) {
-          const credentials = await vault.lookup.getCredentials(LOOKUP_APP, users[(from + i) % users.length]!.principal);
-          sink ^= credentials.fields.length;
+    for (const vault of [bench.vault, bench.coldVault]) {
+      for (const user of users) {
+        const viaService = await vault.lookup.getCredentials(LOOKUP_APP, user.principal);
+        const viaFloor = await floor.one(user);
+        if (viaService.externalUser !== user.externalUser || viaService.fields[0]?.value !== user.password || viaFloor !== user.password) {
+          throw new Error(`lookup of ${user.principal.name} returned the wrong credentials`);
         }
-      },
-      floor: async (count: number) => {
-        await floor.batch(users, cursor.floor, count);
-      },
-    };
-    const samples = { service: [] as number[], floor: [] as number[] };
-    const subjects = ['service', 'floor'] as const;
-    const total = options.warmupRounds + options.rounds;
-    for (let round = 0; round < total; round++) {
-      for (let j = 0; j < subjects.length; j++) {
-        const subject = subjects[(j + round) % subjects.length]!;
-        const start = performance.now();
-        await run[subject](options.batch);
-        const us = ((performance.now() - start) * 1000) / options.batch;
-        cursor[subject] = (cursor[subject] + options.batch) % users.length;
-        if (round >= options.warmupRounds) samples[subject].push(us);
       }
     }
-    const serviceUs = summarize(samples.service);
-    const floorUs = summarize(samples.floor);
+    const setCache = (disableCredCache: boolean) => bench.vault.applications.update(LOOKUP_APP, { flags: { disableCredCache } }, ADMIN);
+    await setCache(true);
+    const miss = await timePhase(bench.vault, users, floor, options);
+    await setCache(false);
+    const hit = await timePhase(bench.vault, users, floor, options);
+    const cold = await timePhase(bench.coldVault, users, floor, options);
     return {
       backend: target.kind,
       where,
@@ -210,16 +209,51 @@ export async function runLookupBench(bench: BenchVault, seeded: SeededLookupApp,
       warmupRounds: options.warmupRounds,
       rounds: options.rounds,
       batch: options.batch,
-      serviceUs,
-      floorUs,
-      servicePerSecond: 1e6 / serviceUs.median,
-      floorPerSecond: 1e6 / floorUs.median,
-      ratio: floorUs.median / serviceUs.median,
+      phases: { miss, hit, cold },
     };
   } finally {
     await floor.close();
     dataKey.key.fill(0);
   }
+}
+
+async function timePhase(vault: VaultService, users: readonly LookupUser[], floor: Floor, options: LookupBenchOptions): Promise<LookupPhase> {
+  const cursor = { service: 0, floor: 0 };
+  const run = {
+    service: async (count: number) => {
+      const from = cursor.service;
+      for (let i = 0; i < count; i++) {
+        const credentials = await vault.lookup.getCredentials(LOOKUP_APP, users[(from + i) % users.length]!.principal);
+        sink ^= credentials.fields.length;
+      }
+      cursor.service = (from + count) % users.length;
+    },
+    floor: async (count: number) => {
+      await floor.batch(users, cursor.floor, count);
+      cursor.floor = (cursor.floor + count) % users.length;
+    },
+  };
+  const samples = { service: [] as number[], floor: [] as number[] };
+  const subjects = ['service', 'floor'] as const;
+  const total = options.warmupRounds + options.rounds;
+  for (let round = 0; round < total; round++) {
+    for (let j = 0; j < subjects.length; j++) {
+      const subject = subjects[(j + round) % subjects.length]!;
+      const start = performance.now();
+      await run[subject](options.batch);
+      const us = ((performance.now() - start) * 1000) / options.batch;
+      if (round >= options.warmupRounds) samples[subject].push(us);
+    }
+  }
+  const serviceUs = summarize(samples.service);
+  const floorUs = summarize(samples.floor);
+  return {
+    serviceUs,
+    floorUs,
+    servicePerSecond: 1e6 / serviceUs.median,
+    floorPerSecond: 1e6 / floorUs.median,
+    ratio: floorUs.median / serviceUs.median,
+  };
 }
 
 /** Keeps the sink observable, so the optimiser cannot drop the timed work. */

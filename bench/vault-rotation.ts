@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import BetterSqlite3 from 'better-sqlite3';
 import { allSecrets, argon2id, disposeKeyring } from '../src/keys/index.js';
-import { type UnwrappedDataKey, checkNewApplication, newDataKey, sealFields } from '../src/vault/index.js';
+import { type UnwrappedDataKey, checkNewApplication, nameKey, newDataKey, sealFields } from '../src/vault/index.js';
 import { PASSWORD } from './service-bench.js';
 import { type Summary, summarize } from './stats.js';
 import { ADMIN, type BenchVault, FAST_KDF, benchApplication } from './vault-fixture.js';
@@ -136,7 +136,8 @@ export async function runRotationBench(
           const account = `CORP\\m${String(mappings).padStart(7, '0')}`;
           const externalUser = `ext-${String(mappings).padStart(7, '0')}`;
           const secretValue = `pw-${randomBytes(9).toString('base64url')}`;
-          insertMapping.run(id, applicationId, account, account.toLowerCase(), account.toLowerCase(), externalUser, externalUser.toLowerCase(), now, now);
+          // Keyed as the store keys names (migration 008): a lower-cased key is never found.
+          insertMapping.run(id, applicationId, account, nameKey(account), nameKey(account), externalUser, nameKey(externalUser), now, now);
           for (const field of sealFields(owner.key, { kind: 'credential', mappingId: id }, new Map([[1, secretValue]]))) {
             insertCredential.run(id, field.ordinal, field.ciphertext);
           }

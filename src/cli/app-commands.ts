@@ -85,6 +85,15 @@ export const appActions = {
     say(shown`Deleted application ${name} with its mappings, credentials and config entries.`);
   },
 
+  /** ENTSSO's -purgecache: every Tessera process drops its cached credentials (see docs/architecture.md). */
+  async purgeCache(context: CliContext, name: string, options: JsonOption): Promise<void> {
+    await context.vault.lookup.purgeCache(name, context.principal);
+    if (options.json) return printJson({ application: name, purged: true });
+    say(
+      shown`Purged the credential cache for ${name}: every Tessera process reads credentials from the vault again (a server within its recheck window, 1 second by default).`,
+    );
+  },
+
   /** Writes the named applications (or every one the caller may see) as an applications file. */
   async exportTo(context: CliContext, names: readonly string[], file: string, options: JsonOption & { force?: boolean }): Promise<void> {
     const { applications } = context.vault;
@@ -167,7 +176,9 @@ const xmlFileHelp = 'ENTSSO applications XML file (<sso><application name="...">
 
 /** Registers `tessera app ...`. */
 export function addAppCommands(program: Command, globals: () => GlobalOptions): void {
-  const app = program.command('app').description('affiliate applications: create from ENTSSO XML, list, show, update, enable, disable, delete, export');
+  const app = program
+    .command('app')
+    .description('affiliate applications: create from ENTSSO XML, list, show, update, enable, disable, delete, export, purge-cache');
   app
     .command('create')
     .description('create the applications an ENTSSO XML file defines (disabled, then enabled where the file says enableApp="yes")')
@@ -234,6 +245,12 @@ export function addAppCommands(program: Command, globals: () => GlobalOptions): 
     .description('delete an application with its mappings, credentials and config entries (affiliate administrators)')
     .option('--json', 'print {"deleted": NAME}')
     .action((name: string, options: JsonOption) => runVaultCommand(globals(), (context) => appActions.delete(context, name, options)));
+  app
+    .command('purge-cache')
+    .description('purge cached credentials: every Tessera process reads them from the vault again (ssomanage -purgecache)')
+    .argument('<name>', 'application name (application administrators)')
+    .option('--json', 'print {"application": NAME, "purged": true}')
+    .action((name: string, options: JsonOption) => runVaultCommand(globals(), (context) => appActions.purgeCache(context, name, options)));
   app
     .command('export')
     .argument('[names...]', 'applications to export (default: every one you may see, config store applications included)')

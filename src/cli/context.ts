@@ -7,6 +7,7 @@ import { openOwnFile } from '../files/index.js';
 import { keyFileSealSource } from '../keys/index.js';
 import {
   type EventSink,
+  createChangeSignal,
   createSecretService,
   createTokenService,
   createVaultService,
@@ -50,6 +51,8 @@ export async function openContext(config: TesseraConfig, actAs: ActAs = {}): Pro
   const now = () => new Date();
   const events = createEventEmitter({ sink: store, logger, now });
   const seal = keyFileSealSource(config.sealKeyFile);
+  // A generate or restore through `secrets` empties the credential cache of `vault`.
+  const changes = createChangeSignal();
   const secrets = createSecretService({
     store,
     events,
@@ -59,8 +62,9 @@ export async function openContext(config: TesseraConfig, actAs: ActAs = {}): Pro
     writer: `tessera ${VERSION}`,
     now,
     step: crashHook(config.crashAtStep),
+    changes,
   });
-  const vault = createVaultService({ store, events, seal, computerName: config.computerName, now });
+  const vault = createVaultService({ store, events, seal, computerName: config.computerName, now, changes });
   const tokens = createTokenService({ store, events, computerName: config.computerName, now });
   return {
     config,

@@ -153,7 +153,7 @@ export function renderGlobalInfo(global: GlobalSettings): string {
     `Tickets allowed:               ${yesNo(global.ticketsAllowed)}`,
     `Tickets validated:             ${yesNo(global.ticketsValidate)}`,
     `Ticket lifetime:               ${global.ticketTimeoutMinutes} minutes`,
-    `Credential cache timeout:      ${global.credCacheTimeoutMinutes} minutes (Tessera keeps no cache across processes)`,
+    `Credential cache timeout:      ${global.credCacheTimeoutMinutes} minutes (how long a server keeps looked-up credentials)`,
     `Secret server:                 ${escapeControl(global.secretServer) || '(none)'}`,
     `Audit: deleted applications:   ${global.auditDeletedApps}`,
     `Audit: deleted mappings:       ${global.auditDeletedMappings}`,

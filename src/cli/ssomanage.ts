@@ -20,7 +20,7 @@ Applications:
   -disableapp <app>                   disable an application
   -displayapp <app>                   show an application
   -listapps [all]                     list applications, (E)/(D); "all" adds config store applications
-  -purgecache <app>                   accepted for scripts: Tessera keeps no credential cache to purge
+  -purgecache <app>                   purge cached credentials: every Tessera process reads them again
 
 Mappings and credentials:
   -createmappings <file>              create the mappings of an ENTSSO XML file
@@ -82,12 +82,6 @@ await runVaultBin(process.argv.slice(2), {
   switches: SWITCHES,
   usage: USAGE,
   readsValues: ['setcredentials'],
-  offline: {
-    purgecache: (request) => {
-      const message = `Tessera keeps no credential cache across processes: every lookup reads the vault, so there is nothing to purge for ${first(request)}.`;
-      process.stdout.write(request.json ? `${JSON.stringify({ application: first(request), purged: false, reason: message })}\n` : `${message}\n`);
-    },
-  },
   actions: {
     createapps: (context, request) => appActions.createFromFile(context, first(request), json(request)),
     updateapps: (context, request) => appActions.updateFromFile(context, first(request), json(request)),
@@ -100,7 +94,7 @@ await runVaultBin(process.argv.slice(2), {
       if (word !== undefined && word.toLowerCase() !== 'all') throw usageProblem(`-listapps takes "all" or nothing, not "${word}"`, USAGE);
       await appActions.list(context, { all: word !== undefined, json: request.json });
     },
-    purgecache: async () => undefined,
+    purgecache: (context, request) => appActions.purgeCache(context, first(request), json(request)),
     createmappings: (context, request) => mappingActions.createFromFile(context, first(request), json(request)),
     deletemappings: (context, request) => mappingActions.deleteFromFile(context, first(request), json(request)),
     deletemapping: (context, request) => mappingActions.delete(context, second(request), first(request), json(request)),

@@ -27,23 +27,24 @@ export async function audited<T>(
   run: (trackingId: string) => Promise<T>,
 ): Promise<T> {
   const trackingId = randomUUID();
-  const common = {
+  // Built only when an event is emitted: a successful lookup, the hot path, emits none.
+  const common = () => ({
     Function: operation.function,
     'Tracking ID': trackingId,
     'Client Computer': clientComputer(operation.principal, deps.computerName),
     'Client User': operation.principal.name,
     'Application Name': operation.application,
-  };
-  const subject = operation.subject ?? (operation.application || 'the SSO system');
+  });
+  const subject = () => operation.subject ?? (operation.application || 'the SSO system');
   try {
     const result = await run(trackingId);
-    if (operation.change) await deps.events.emit(10535, common, `${operation.function} on ${subject} by ${clientUser(operation.principal)} succeeded.`);
+    if (operation.change) await deps.events.emit(10535, common(), `${operation.function} on ${subject()} by ${clientUser(operation.principal)} succeeded.`);
     return result;
   } catch (error) {
     const code = isTesseraError(error) ? error.code : 'INTERNAL';
-    const message = `${operation.function} on ${subject} by ${clientUser(operation.principal)} failed: ${error instanceof Error ? error.message : String(error)}`;
+    const message = `${operation.function} on ${subject()} by ${clientUser(operation.principal)} failed: ${error instanceof Error ? error.message : String(error)}`;
     const emitted = await emitCataloguedEvent(deps.events, isTesseraError(error) ? error.eventId : undefined, message);
-    if (!emitted) await deps.events.emit(10536, { ...common, 'Error Code': code }, message);
+    if (!emitted) await deps.events.emit(10536, { ...common(), 'Error Code': code }, message);
     throw error;
   }
 }

@@ -1,6 +1,7 @@
 import type { createEventEmitter } from '../events/index.js';
 import type { KdfParameters, Seal, StepHook } from '../keys/index.js';
 import type { Store } from '../store/index.js';
+import type { ChangeSignal } from './change-signal.js';
 
 /** Who asks. Today the OS user of the CLI; later an authenticated API caller. */
 export interface Principal {
@@ -41,6 +42,8 @@ export interface SecretServiceDeps {
   now(): Date;
   /** Crash tests stop the process at named steps; a no-op in production. */
   step?: StepHook;
+  /** Told after a generate or restore wrote the keyring (the vault service's caches listen). */
+  changes?: ChangeSignal;
 }
 
 /** Asks for a password only once the cheap checks have passed; `info` carries the reminder. */

@@ -42,6 +42,8 @@ export function createSecretService(deps: SecretServiceDeps) {
 export type SecretService = ReturnType<typeof createSecretService>;
 export { createVaultService, type VaultService } from './vault-service.js';
 export type { VaultServiceDeps } from './vault-context.js';
+export { type ChangeSignal, createChangeSignal } from './change-signal.js';
+export { type CredentialCacheOptions, DEFAULT_MAX_ENTRIES, DEFAULT_RECHECK_MS } from './credential-cache.js';
 export type { ApplicationChanges } from './applications.js';
 export type { Credentials } from './lookup.js';
 export type { IssuedTicket } from './tickets.js';

@@ -3,6 +3,7 @@ import { type TesseraError, explainFileError, fail, isTesseraError, withMessage 
 import { type Keyring, type MasterSecret, allSecrets, disposeKeyring, generateMasterSecret, rotateKeyring, sealKeyring } from '../keys/index.js';
 import { rewrapDataKey } from '../vault/index.js';
 import { type BackupTarget, precheckBackup, writeVerifiedBackup } from './backup-writer.js';
+import { notifying } from './change-signal.js';
 import type { Principal, SecretServiceDeps } from './deps.js';
 import { requireSsoAdmin } from './authorize.js';
 import { clientComputer, clientUser, osUserOf } from './principal.js';
@@ -83,22 +84,24 @@ export async function generateSecret(deps: SecretServiceDeps, target: BackupTarg
     const result = { ...resultOf(target.file, kept), trackingId };
     await recordWrittenBackup(deps, result, principal);
     stage = 'commit';
-    await deps.store.rotateKeyring(vault.generation, (dataKeys) => {
-      const rewrapped = dataKeys.map((record) => rewrapDataKey(record, whole, secret));
-      // Crash tests stop here, inside the store's transaction: the vault row claimed, nothing committed.
-      deps.step?.('generate:rewrapped');
-      return {
-        rewrapped,
-        msids: result.msids,
-        keyring: {
-          vaultId: kept.vaultId,
-          sealedKeyring: sealKeyring(seal, kept),
-          currentMsid: kept.current.msid,
-          previousMsid: old.current.msid,
-          updatedAt: deps.now().toISOString(),
-        },
-      };
-    });
+    await notifying(deps, () =>
+      deps.store.rotateKeyring(vault.generation, (dataKeys) => {
+        const rewrapped = dataKeys.map((record) => rewrapDataKey(record, whole, secret));
+        // Crash tests stop here, inside the store's transaction: the vault row claimed, nothing committed.
+        deps.step?.('generate:rewrapped');
+        return {
+          rewrapped,
+          msids: result.msids,
+          keyring: {
+            vaultId: kept.vaultId,
+            sealedKeyring: sealKeyring(seal, kept),
+            currentMsid: kept.current.msid,
+            previousMsid: old.current.msid,
+            updatedAt: deps.now().toISOString(),
+          },
+        };
+      }),
+    );
     deps.step?.('generate:committed');
     await deps.events.emit(
       10525,

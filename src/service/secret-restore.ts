@@ -15,6 +15,7 @@ import {
 } from '../keys/index.js';
 import type { VaultRecord } from '../store/index.js';
 import { mismatchedMsid } from './backup-writer.js';
+import { notifying } from './change-signal.js';
 import type { PasswordPrompt, Principal, SecretServiceDeps } from './deps.js';
 import { requireSsoAdmin } from './authorize.js';
 import { clientComputer, clientUser, osUserOf } from './principal.js';
@@ -108,8 +109,11 @@ export async function restoreSecret(deps: SecretServiceDeps, request: RestoreReq
       currentMsid: installed.current.msid,
       previousMsid: installed.previous[0]?.msid ?? null,
     };
-    if (vault) await deps.store.updateKeyring(vault.generation, { ...fields, updatedAt: now });
-    else await deps.store.createVault({ ...fields, createdAt: now, createdBy: principal.name });
+    await notifying(deps, () =>
+      vault
+        ? deps.store.updateKeyring(vault.generation, { ...fields, updatedAt: now })
+        : deps.store.createVault({ ...fields, createdAt: now, createdBy: principal.name }),
+    );
     committed = true;
     deps.step?.('restore:committed');
 

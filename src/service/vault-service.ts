@@ -17,7 +17,7 @@ export function createVaultService(deps: VaultServiceDeps) {
     tickets: ticketOperations(context, lookup),
     config: configOperations(context),
     global: globalInfoOperations(context),
-    /** Zeroes the cached keyring and data keys. */
+    /** Zeroes the cached keyring, data keys and credentials. */
     dispose: () => context.dispose(),
   };
 }

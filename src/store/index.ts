@@ -33,4 +33,5 @@ export type {
   NewMapping,
   SealedField,
   VaultStore,
+  VersionedFields,
 } from './vault-types.js';

@@ -6,6 +6,7 @@
 import type { Kysely } from 'kysely';
 import { fail } from '../errors/index.js';
 import * as apps from './queries/applications.js';
+import * as versions from './queries/change-version.js';
 import * as config from './queries/config.js';
 import * as globalInfo from './queries/global-info.js';
 import { rotateKeyring, swapKeyring } from './queries/keyring.js';
@@ -39,13 +40,17 @@ import type {
   NewApplication,
   NewMapping,
   SealedField,
+  VersionedFields,
 } from './vault-types.js';
 
 const SINGLETON = 1;
 
+/** The reads every credential lookup makes; SQLite replaces kysely's with prepared statements. */
 export interface LookupPath {
   cache: ApplicationCache;
   lookupCredentials(applicationName: string, accounts: readonly string[]): Promise<CredentialLookup | undefined>;
+  changeVersion(): Promise<number>;
+  getVersionedCredentials(mappingId: string): Promise<VersionedFields>;
 }
 
 export class KyselyStore implements Store {
@@ -65,11 +70,28 @@ export class KyselyStore implements Store {
     this.kind = kind;
     this.location = location;
     const cache = lookup?.cache ?? new ApplicationCache();
-    this.#lookup = lookup ?? { cache, lookupCredentials: (name, accounts) => lookupCredentials(db, cache, name, accounts) };
+    this.#lookup = lookup ?? {
+      cache,
+      lookupCredentials: (name, accounts) => lookupCredentials(db, cache, name, accounts),
+      changeVersion: () => versions.changeVersion(db),
+      getVersionedCredentials: (mappingId) => versions.getVersionedCredentials(db, mappingId),
+    };
   }
 
   lookupCredentials(applicationName: string, accounts: readonly string[]): Promise<CredentialLookup | undefined> {
     return this.#lookup.lookupCredentials(applicationName, accounts);
+  }
+
+  changeVersion(): Promise<number> {
+    return this.#lookup.changeVersion();
+  }
+
+  bumpChangeVersion(): Promise<number> {
+    return versions.bumpChangeVersion(this.#db);
+  }
+
+  getVersionedCredentials(mappingId: string): Promise<VersionedFields> {
+    return this.#lookup.getVersionedCredentials(mappingId);
   }
 
   async getVault(): Promise<VaultRecord | undefined> {

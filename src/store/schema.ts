@@ -145,6 +145,13 @@ export interface ApiTokensTable {
   last_used_at: string | null;
 }
 
+/** One row (migration 010): bumped by triggers on every change to what decides a lookup. */
+export interface ChangeVersionTable {
+  singleton: number;
+  /** bigint: a string from pg, a number from better-sqlite3. */
+  version: ColumnType<number | string, number, unknown>;
+}
+
 export interface Database {
   vault: VaultTable;
   backups: BackupsTable;
@@ -157,6 +164,7 @@ export interface Database {
   config_entries: ConfigEntriesTable;
   redeemed_tickets: RedeemedTicketsTable;
   api_tokens: ApiTokensTable;
+  change_version: ChangeVersionTable;
 }
 
 /** Which SQL dialect a database speaks; migrations use it to pick column types. */

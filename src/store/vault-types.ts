@@ -116,11 +116,30 @@ export interface GlobalInfo {
 
 /** The hot path's answer: an application and the mappings of the accounts asked for, with their fields. */
 export interface CredentialLookup {
+  /** The store's change version in the same snapshot as the rows (see changeVersion). */
+  changeVersion: number;
   application: ApplicationRecord;
   mappings: Array<MappingRecord & { fields: SealedField[] }>;
 }
 
+/** A mapping's sealed fields and the change version, read in one snapshot. */
+export interface VersionedFields {
+  changeVersion: number;
+  fields: SealedField[];
+}
+
 export interface VaultStore {
+  /**
+   * A number the database bumps (by triggers, so whoever writes) on every insert, update or
+   * delete of applications, mappings, credentials, global info, the vault row and data keys.
+   * Equal versions mean nothing that decides a lookup changed in between. One point read.
+   */
+  changeVersion(): Promise<number>;
+  /** Bumps the change version, as a change would: every cache that compares it drops its entries. */
+  bumpChangeVersion(): Promise<number>;
+  /** A mapping's sealed fields (by ordinal) and the change version, in one statement. */
+  getVersionedCredentials(mappingId: string): Promise<VersionedFields>;
+
   getGlobalInfo(): Promise<GlobalInfo>;
   updateGlobalInfo(patch: Partial<GlobalInfo>): Promise<GlobalInfo>;
 

@@ -44,3 +44,18 @@ export function openFields(dataKey: UnwrappedDataKey, owner: FieldOwner, fields:
   }
   return values;
 }
+
+/** As openFields, but the plaintexts stay bytes: the caller owns them and zeroes them when done. */
+export function openFieldBytes(dataKey: UnwrappedDataKey, owner: FieldOwner, fields: readonly SealedField[]): Map<number, Buffer> {
+  const values = new Map<number, Buffer>();
+  try {
+    for (const field of fields) {
+      if (fieldKeyVersion(field) !== dataKey.version) throw decryptionFailed();
+      values.set(field.ordinal, openEnvelope(dataKey.key, field.ciphertext, fieldAad(dataKey.applicationId, owner, field.ordinal)));
+    }
+    return values;
+  } catch (error) {
+    for (const plaintext of values.values()) plaintext.fill(0);
+    throw error;
+  }
+}

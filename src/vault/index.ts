@@ -1,5 +1,5 @@
 export { type UnwrappedDataKey, newDataKey, unwrapDataKey, rewrapDataKey, requireDataKey } from './data-keys.js';
-export { type FieldOwner, sealFields, openFields, fieldKeyVersion } from './field-cipher.js';
+export { type FieldOwner, sealFields, openFields, openFieldBytes, fieldKeyVersion } from './field-cipher.js';
 export { type TicketClaims, issueTicket, readTicket } from './tickets.js';
 export {
   type ApplicationInput,

@@ -175,7 +175,10 @@ function flow(target: StoreTarget): void {
     const bobOnly = await writeBeside(vault, 'bob.xml', mappingsXml(['CORP\\bob', 'PayrollHost', 'BOB01']));
     ok(await ssomanage(vault, ['-deletemappings', bobOnly]), '-deletemappings');
     expect(ok(await ssomanage(vault, ['-listmappings']), '-listmappings').stdout).toBe('No mappings.\n');
-    expect(ok(await ssomanage(vault, ['-purgecache', 'PayrollHost']), '-purgecache').stdout).toContain('Tessera keeps no credential cache across processes');
+    expect(ok(await ssomanage(vault, ['-purgecache', 'PayrollHost']), '-purgecache').stdout).toBe(
+      'Purged the credential cache for PayrollHost: every Tessera process reads credentials from the vault again (a server within its recheck window, 1 second by default).\n',
+    );
+    expect(failure(await ssomanage(vault, ['-purgecache', 'NoSuchApp']))).toEqual({ code: 1, error: NO_APP('NoSuchApp') });
     ok(await ssomanage(vault, ['-deleteapp', 'PayrollHost']), '-deleteapp');
     expect(failure(await ssomanage(vault, ['-displayapp', 'PayrollHost']))).toEqual({ code: 1, error: NO_APP('PayrollHost') });
   });

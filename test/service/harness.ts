@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { createEventEmitter } from '../../src/events/index.js';
 import { keyFileSealSource } from '../../src/keys/index.js';
-import { createSecretService, type Principal, type SecretService } from '../../src/service/index.js';
+import { type ChangeSignal, createChangeSignal, createSecretService, type Principal, type SecretService } from '../../src/service/index.js';
 import { openStore, type Store, type StoreConfig } from '../../src/store/index.js';
 import type { StoreTarget } from '../support/databases.js';
 
@@ -19,6 +19,8 @@ export interface Harness {
   store: Store;
   service: SecretService;
   clock: { now: Date };
+  /** Shared by the secret service and (vault-harness.ts) the vault service, as cli/context.ts does. */
+  changes: ChangeSignal;
   sealKeyFile: string;
   logFile: string;
   readLog(): Promise<string>;
@@ -34,6 +36,7 @@ export async function createHarness(target: StoreTarget): Promise<Harness> {
   const logFile = join(dir, 'tessera.log');
   const logger = pino(pino.destination({ dest: logFile, sync: true }));
   const clock = { now: new Date('2026-11-25T10:00:00Z') };
+  const changes = createChangeSignal();
   const build = async () => {
     const store = await openStore(database.config);
     const service = createSecretService({
@@ -44,6 +47,7 @@ export async function createHarness(target: StoreTarget): Promise<Harness> {
       computerName: 'HOST',
       writer: 'tessera test',
       now: () => clock.now,
+      changes,
     });
     return { store, service };
   };
@@ -52,6 +56,7 @@ export async function createHarness(target: StoreTarget): Promise<Harness> {
     config: database.config,
     ...(await build()),
     clock,
+    changes,
     sealKeyFile,
     logFile,
     readLog: () => readFile(logFile, 'utf8'),

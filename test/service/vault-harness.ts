@@ -1,4 +1,5 @@
-import { createVaultService, type Principal, type VaultService } from '../../src/service/index.js';
+import { type CredentialCacheOptions, createVaultService, type Principal, type VaultService } from '../../src/service/index.js';
+import { openStore } from '../../src/store/index.js';
 import { createEventEmitter } from '../../src/events/index.js';
 import { keyFileSealSource } from '../../src/keys/index.js';
 import type { ApplicationInput } from '../../src/vault/index.js';
@@ -15,7 +16,7 @@ export interface VaultHarness extends Harness {
 export const admin: Principal = { name: 'HOST\\root', localAdministrator: true };
 export const user = (name: string, ...groups: string[]): Principal => ({ name, groups });
 
-export async function createVaultHarness(target: StoreTarget): Promise<VaultHarness> {
+export async function createVaultHarness(target: StoreTarget, options: { credentialCache?: CredentialCacheOptions } = {}): Promise<VaultHarness> {
   const harness = (await createHarness(target)) as VaultHarness;
   await harness.service.init(alice);
   harness.vault = createVaultService({
@@ -24,8 +25,36 @@ export async function createVaultHarness(target: StoreTarget): Promise<VaultHarn
     seal: keyFileSealSource(harness.sealKeyFile),
     computerName: 'HOST',
     now: () => harness.clock.now,
+    changes: harness.changes,
+    ...options,
   });
   return harness;
+}
+
+/**
+ * Another Tessera process (or node) on the same database: its own store connection, change
+ * signal and credential cache, the harness's clock. The caller closes it.
+ */
+export async function openOtherNode(
+  harness: VaultHarness,
+  options: { credentialCache?: CredentialCacheOptions } = {},
+): Promise<{ vault: VaultService; close(): Promise<void> }> {
+  const store = await openStore(harness.config);
+  const vault = createVaultService({
+    store,
+    events: createEventEmitter({ sink: store, logger: pino({ level: 'silent' }), now: () => harness.clock.now }),
+    seal: keyFileSealSource(harness.sealKeyFile),
+    computerName: 'OTHER',
+    now: () => harness.clock.now,
+    ...options,
+  });
+  return {
+    vault,
+    async close() {
+      vault.dispose();
+      await store.close();
+    },
+  };
 }
 
 export function appInput(name: string, overrides: Partial<ApplicationInput> = {}): ApplicationInput {

@@ -159,7 +159,11 @@ describe.each(storeTargets)('the SSO vault on $name', (target) => {
       await h.vault.mappings.create('Mainframe', 'CORP\\svc-mainframe', 'TSO001', admin);
       await h.vault.mappings.create('Mainframe', 'CORP\\svc-mainframe', 'TSO002', admin);
       await h.vault.mappings.setCredentials('Mainframe', 'TSO002', ['pw2'], admin);
-      expect(await h.vault.lookup.hostLookup('Mainframe', 'TSO002', admin)).toEqual({ account: 'CORP\\svc-mainframe', externalUser: 'TSO002' });
+      expect(await h.vault.lookup.hostLookup('Mainframe', 'TSO002', admin)).toEqual({
+        application: 'Mainframe',
+        account: 'CORP\\svc-mainframe',
+        externalUser: 'TSO002',
+      });
     });
 
     it("give a group application's users the credentials of the first listed group they belong to", async () => {

@@ -50,8 +50,16 @@ describe.each(storeTargets)('migration 008 (name keys): $name', (target) => {
         ]);
       }
       await extra((sql, params) => raw.run(sql, params));
-      // The old version had none of the later migrations either: their tables go too.
+      // The old version had none of the later migrations either: their tables (and 010's triggers) go too.
       await raw.run('drop table api_tokens');
+      if (database.config.kind === 'sqlite') {
+        for (const row of await raw.run("select name from sqlite_master where type = 'trigger' and name like 'change_version_%'")) {
+          await raw.run(`drop trigger ${String(row.name)}`);
+        }
+      } else {
+        await raw.run('drop function bump_change_version() cascade');
+      }
+      await raw.run('drop table change_version');
       await raw.run("delete from kysely_migration where name >= '008-name-keys'");
     } finally {
       await raw.close();

@@ -36,6 +36,7 @@ describe('postgres store', () => {
         'api_tokens',
         'applications',
         'backups',
+        'change_version',
         'config_entries',
         'credentials',
         'data_keys',

@@ -15,6 +15,7 @@ import { mappingsMigration } from './006-mappings.js';
 import { configAndTicketsMigration } from './007-config-and-tickets.js';
 import { nameKeysMigration } from './008-name-keys.js';
 import { apiTokensMigration } from './009-api-tokens.js';
+import { changeVersionMigration } from './010-change-version.js';
 
 function migrations(kind: DialectKind): Record<string, Migration> {
   return {
@@ -27,6 +28,7 @@ function migrations(kind: DialectKind): Record<string, Migration> {
     '007-config-and-tickets': configAndTicketsMigration(kind),
     '008-name-keys': nameKeysMigration(),
     '009-api-tokens': apiTokensMigration(kind),
+    '010-change-version': changeVersionMigration(kind),
   };
 }
 

@@ -11,6 +11,8 @@ export interface OpenedPostgres {
   location: string;
   /** The schema the store's tables (and kysely's migration tables) live in. */
   schema: string;
+  /** The pool kysely drives, for the hot path's named statements. */
+  pool: Pool;
 }
 
 export async function openPostgres(url: string, schema?: string): Promise<OpenedPostgres> {
@@ -37,7 +39,7 @@ export async function openPostgres(url: string, schema?: string): Promise<Opened
   const db = new Kysely<Database>({ dialect: new SchemaPostgresDialect({ pool }, own) });
   try {
     if (schema !== undefined) await ensureSchema(db, schema);
-    return { db, location: describePostgresUrl(url, schema), schema: own };
+    return { db, location: describePostgresUrl(url, schema), schema: own, pool };
   } catch (error) {
     await db.destroy();
     throw error;

@@ -3,13 +3,15 @@
  * `assembleLookup` turns the joined rows into records for both backends; parsed application
  * records are cached by (id, version), since parsing their JSON columns costs more than the query.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { versionFromColumn } from './change-version.js';
 import { applicationFromRow, caseKey, mappingFromRow, sealedFieldFromRow } from '../vault-rows.js';
 import type { ApplicationsTable, Database, Flag } from '../schema.js';
 import type { ApplicationRecord, CredentialLookup, MappingRecord, SealedField } from '../vault-types.js';
 
 /** One joined row: the application's columns, then the mapping's (m_*) and one field's (c_*). */
 export interface LookupRow extends ApplicationsTable {
+  change_version: number | string;
   m_id: string | null;
   m_account: string | null;
   m_external_user: string | null;
@@ -63,7 +65,7 @@ export function assembleLookup(rows: readonly LookupRow[], cache: ApplicationCac
     }
   }
   for (const mapping of mappings.values()) mapping.fields.sort((a, b) => a.ordinal - b.ordinal);
-  return { application: cache.fromRow(first), mappings: [...mappings.values()] };
+  return { changeVersion: versionFromColumn(first.change_version), application: cache.fromRow(first), mappings: [...mappings.values()] };
 }
 
 /** The portable version (PostgreSQL, and SQLite when no faster path is given). */
@@ -79,6 +81,7 @@ export async function lookupCredentials(
     .leftJoin('mappings as m', (join) => join.onRef('m.application_id', '=', 'a.id').on('m.account_key', 'in', keys))
     .leftJoin('credentials as c', 'c.mapping_id', 'm.id')
     .selectAll('a')
+    .select(sql<number | string>`(select version from change_version)`.as('change_version'))
     .select([
       'm.id as m_id',
       'm.account as m_account',
@@ -98,7 +101,7 @@ export async function lookupCredentials(
 /** The same query as plain SQL, for the SQLite fast path's prepared statements. */
 export function lookupSql(accountCount: number): string {
   const placeholders = Array.from({ length: Math.max(accountCount, 1) }, () => '?').join(', ');
-  return `select a.*, m.id as m_id, m.account as m_account, m.external_user as m_external_user,
+  return `select a.*, (select version from change_version) as change_version, m.id as m_id, m.account as m_account, m.external_user as m_external_user,
       m.enabled as m_enabled, m.has_credentials as m_has_credentials, m.created_at as m_created_at,
       m.updated_at as m_updated_at, c.ordinal as c_ordinal, c.ciphertext as c_ciphertext
     from applications a
