@@ -72,6 +72,7 @@ export async function runHttpBench(options: HttpBenchOptions): Promise<HttpBench
     vault: bench.vault,
     secrets: bench.secret,
     authenticators: [apiTokenAuthenticator(tokens)],
+    tokens,
     events,
     logger,
     metrics: createMetrics(bench.secret, () => new Date()),

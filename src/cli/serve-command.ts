@@ -83,6 +83,7 @@ async function serve(context: CliContext): Promise<void> {
       vault: context.vault,
       secrets,
       authenticators: authenticatorsFor(context, settings),
+      tokens: context.tokens,
       events,
       logger: context.logger,
       metrics: createMetrics(secrets, context.now),

@@ -3,7 +3,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { fail, isTesseraError } from '../errors/index.js';
-import type { EventSink, Principal, SecretService, VaultService } from '../service/index.js';
+import type { EventSink, Principal, SecretService, TokenService, VaultService } from '../service/index.js';
 import { AuthenticationGate } from './auth/gate.js';
 import { verifiedPeerCertificate } from './auth/client-certificate.js';
 import type { Authenticator, Credentials } from './auth/authenticator.js';
@@ -14,6 +14,7 @@ import { registerLookupRoutes } from './routes/lookup.js';
 import { registerOperationsRoutes } from './routes/operations.js';
 import { registerSecretRoutes } from './routes/secret.js';
 import { registerSystemRoutes } from './routes/system.js';
+import { registerTokenRoutes } from './routes/tokens.js';
 import { ErrorBody } from './schemas.js';
 import type { ServerSettings } from './settings.js';
 import { VERSION } from '../config/index.js';
@@ -30,8 +31,8 @@ export interface ServerDeps {
   /** A private directory (0700, made on first use) for backups on their way to a download. */
   scratchDir: string;
   now: () => Date;
-  /** Extra route groups (API tokens) registered with the same authentication. */
-  extraRoutes?: ReadonlyArray<(app: FastifyInstance, deps: ServerDeps) => void>;
+  /** API tokens, managed over HTTP by SSO administrators; absent: no /v1/tokens routes. */
+  tokens?: TokenService;
 }
 
 /** The largest request body by default: a full set of credentials fits many times over. */
@@ -128,7 +129,7 @@ export async function buildServer(deps: ServerDeps, options: { https?: object | 
   registerLookupRoutes(app, deps);
   registerOperationsRoutes(app, deps);
   registerSecretRoutes(app, deps);
-  for (const register of deps.extraRoutes ?? []) register(app, deps);
+  if (deps.tokens) registerTokenRoutes(app, deps.tokens);
   return app;
 }
 

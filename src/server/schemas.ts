@@ -156,6 +156,7 @@ export const ConfigValues = Type.Record(Type.String({ maxLength: LIMITS.labelLen
 export const ConfigRequest = Type.Object({ values: ConfigValues }, strict);
 export const ConfigResponse = Type.Object({ application: Type.String(), identifier: Type.String(), values: ConfigValues });
 
+export const PurgeRequest = Type.Object({ application: Type.Optional(Name) }, strict);
 export const TicketRequest = Type.Object({ application: Type.Optional(Name) }, strict);
 export const Ticket = Type.Object({ ticket: Type.String(), expiresAt: Timestamp });
 export const RedeemRequest = Type.Object({ application: Name, ticket: Type.String({ minLength: 1, maxLength: 4096 }), sender: Type.Optional(Account) }, strict);
@@ -303,6 +304,38 @@ export const Health = Type.Object({
   lastVerifiedBackupAt: Type.Union([Timestamp, Type.Null()]),
   problem: Type.Union([Type.Object({ code: Type.String(), message: Type.String() }), Type.Null()]),
 });
+
+export const TokenInfo = Type.Object({
+  id: Type.String(),
+  account: Type.String(),
+  groups: Type.Array(Type.String()),
+  description: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Timestamp,
+  createdBy: Type.String(),
+  expiresAt: Type.Union([Timestamp, Type.Null()]),
+  revokedAt: Type.Union([Timestamp, Type.Null()]),
+  revokedBy: Type.Union([Type.String(), Type.Null()]),
+  lastUsedAt: Type.Union([Timestamp, Type.Null()]),
+});
+export const Token = Type.Object({
+  token: Type.String({ description: 'the token itself: shown here only, keep it in a secret manager' }),
+  id: Type.String(),
+  account: Type.String(),
+  groups: Type.Array(Type.String()),
+  description: Type.Union([Type.String(), Type.Null()]),
+  expiresAt: Type.Union([Timestamp, Type.Null()]),
+  createdAt: Timestamp,
+});
+export const NewToken = Type.Object(
+  {
+    account: Account,
+    groups: Type.Optional(Type.Array(Account, { maxItems: 64 })),
+    expiresAt: Type.Optional(Type.String({ maxLength: 40, description: 'ISO 8601; absent: until revoked' })),
+    description: Type.Optional(Text),
+  },
+  strict,
+);
+export const TokenParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, strict);
 
 export const NameParams = Type.Object({ name: Name }, strict);
 export const MappingParams = Type.Object({ name: Name, account: Account }, strict);

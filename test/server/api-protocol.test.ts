@@ -43,6 +43,9 @@ const API_ROUTES: Record<string, string[]> = {
   '/v1/secret/generate': ['post'],
   '/v1/secret/verify': ['post'],
   '/v1/secret/restore': ['post'],
+  '/v1/cache/purge': ['post'],
+  '/v1/tokens': ['get', 'post'],
+  '/v1/tokens/{id}': ['delete'],
 };
 
 describe.each(storeTargets)('the HTTP protocol on $name', (target) => {

@@ -53,6 +53,7 @@ export async function startTestServer(target: StoreTarget, settings: Partial<Ser
     vault: harness.vault,
     secrets: harness.service,
     authenticators: [apiTokenAuthenticator(tokens)],
+    tokens,
     events,
     logger,
     metrics: createMetrics(harness.service, () => harness.clock.now),

@@ -3,7 +3,7 @@ import type { Static } from '@sinclair/typebox';
 import { Type } from '@sinclair/typebox';
 import { fail, isTesseraError } from '../../errors/index.js';
 import type { ServerDeps } from '../app.js';
-import { Credentials, HostLookup, LookupRequest, MappingQuery, NameParams, RedeemRequest, Ticket, TicketRequest, responses } from '../schemas.js';
+import { Credentials, HostLookup, LookupRequest, MappingQuery, NameParams, PurgeRequest, RedeemRequest, Ticket, TicketRequest, responses } from '../schemas.js';
 
 /** What integration hosts call on every message: lookups and tickets. */
 export function registerLookupRoutes(app: FastifyInstance, deps: ServerDeps): void {
@@ -65,6 +65,22 @@ export function registerLookupRoutes(app: FastifyInstance, deps: ServerDeps): vo
         () => lookup.hostLookup(request.params.name, externalUser, request.principal, password),
       );
       return found;
+    },
+  );
+
+  app.post<{ Body: Static<typeof PurgeRequest> }>(
+    '/v1/cache/purge',
+    {
+      schema: {
+        summary:
+          "Empty the credential cache (ssomanage -purgecache): one application's (its administrators), or every one (SSO administrators); every node within its recheck window",
+        body: PurgeRequest,
+        response: responses({ 204: Type.Null({ description: 'no content' }) }),
+      },
+    },
+    async (request, reply) => {
+      await lookup.purgeCache(request.body.application, request.principal);
+      return reply.code(204).send();
     },
   );
 
