@@ -19,6 +19,10 @@ export const MAX_TOKEN_GROUPS = 64;
 export const MAX_TOKEN_LIFETIME_YEARS = 5;
 /** A token's last use is written at most this often per token and process, so lookups do not each write. */
 export const LAST_USE_INTERVAL_MS = 60_000;
+/** How long a token's row read by this process is trusted before it is read again (a revoke elsewhere counts after at most this). */
+export const TOKEN_RECHECK_MS = 1_000;
+/** Rows kept at once; the oldest goes first. */
+const MAX_RECENT_TOKENS = 10_000;
 
 const ID_BYTES = 8;
 const SECRET_BYTES = 32;
@@ -77,6 +81,23 @@ export function createTokenService(deps: TokenServiceDeps) {
   const { store } = deps;
   /** Token id -> when this process last wrote its last use (by the injected clock). */
   const lastWritten = new Map<string, number>();
+  /**
+   * Token id -> its row and when it was read (by the injected clock): a caller sending many
+   * requests costs one read a second, not one a request. A revoke through this process drops
+   * the row at once; one through another process counts here within TOKEN_RECHECK_MS.
+   */
+  const recent = new Map<string, { record: ApiTokenRecord | undefined; readAt: number }>();
+  const tokenRow = async (id: string, now: number): Promise<ApiTokenRecord | undefined> => {
+    const cached = recent.get(id);
+    if (cached && now - cached.readAt < TOKEN_RECHECK_MS && now >= cached.readAt) return cached.record;
+    const record = await store.getToken(id);
+    // Unknown ids are not kept: guessing must not grow the map.
+    if (record) {
+      if (recent.size >= MAX_RECENT_TOKENS) recent.delete(recent.keys().next().value!);
+      recent.set(id, { record, readAt: now });
+    } else recent.delete(id);
+    return record;
+  };
 
   return {
     /** Makes a token for `input.account` (SSO administrators only); its text is in the result only. */
@@ -127,6 +148,7 @@ export function createTokenService(deps: TokenServiceDeps) {
           throw fail('TOKEN_NOT_FOUND', `no API token has the id ${key}, or it was already revoked: list tokens with tessera token list --all`);
         }
         lastWritten.delete(key);
+        recent.delete(key);
         return tokenInfo((await store.getToken(key))!);
       });
     },
@@ -148,12 +170,12 @@ export function createTokenService(deps: TokenServiceDeps) {
       const match = TOKEN_SHAPE.exec(text);
       if (!match) throw invalidToken();
       const [, id, secret] = match as unknown as [string, string, string];
-      const record = await store.getToken(id);
+      const now = deps.now();
+      const record = await tokenRow(id, now.getTime());
       const presented = sha256(secret);
       // Compared even when the id is unknown (against a dummy), so timing does not tell the two apart.
       const stored = record?.secretHash.length === presented.length ? record.secretHash : DUMMY_HASH;
       const secretMatches = timingSafeEqual(presented, stored) && stored !== DUMMY_HASH;
-      const now = deps.now();
       if (!record || !secretMatches || record.revokedAt !== null || (record.expiresAt !== null && Date.parse(record.expiresAt) <= now.getTime())) {
         throw invalidToken();
       }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEventEmitter } from '../../src/events/index.js';
-import { createTokenService, INVALID_TOKEN_MESSAGE, type Principal, type TokenService } from '../../src/service/index.js';
+import { createTokenService, INVALID_TOKEN_MESSAGE, type Principal, TOKEN_RECHECK_MS, type TokenService } from '../../src/service/index.js';
 import { storeTargets } from '../support/databases.js';
 import { openRawSql } from '../support/raw-sql.js';
 import { createHarness, type Harness } from './harness.js';
@@ -233,6 +233,22 @@ describe.each(storeTargets)('API tokens on $name', (target) => {
       expect(revoked).toMatchObject({ id, revokedAt: h.clock.now.toISOString(), revokedBy: 'CORP\\alice' });
       expect(await failure(tokens.authenticate(token))).toBe(refused);
       expect((await h.store.listEvents({ id: 10535 })).map((event) => event.message)).toContain(`RevokeApiToken on API token ${id} by CORP\\alice succeeded.`);
+    });
+
+    it('stops a token revoked by another process within TOKEN_RECHECK_MS, and one revoked here at once', async () => {
+      const { token, id } = await tokens.create({ account: 'CORP\\svc', groups: [] }, root);
+      await tokens.authenticate(token);
+      await tokenService().revoke(id, admins);
+      // This process read the row just now: it trusts it for the recheck window, no longer.
+      h.clock.now = later(TOKEN_RECHECK_MS - 1);
+      expect((await tokens.authenticate(token)).name).toBe('CORP\\svc');
+      h.clock.now = later(1);
+      expect(await failure(tokens.authenticate(token))).toBe(refused);
+
+      const other = await tokens.create({ account: 'CORP\\svc2', groups: [] }, root);
+      await tokens.authenticate(other.token);
+      await tokens.revoke(other.id, admins);
+      expect(await failure(tokens.authenticate(other.token))).toBe(refused);
     });
 
     it('answers TOKEN_NOT_FOUND for an unknown or already revoked id, and never repeats a malformed one', async () => {
