@@ -73,6 +73,16 @@ export function checkText(what: string, value: string): void {
   checkFreeText(`the ${what}`, value, LIMITS.textLength);
 }
 
+/** Whether `text` is an account name the vault would take (for lists that drop what is not one). */
+export function isAccountName(text: string): boolean {
+  try {
+    checkAccount(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function checkTicketTimeout(minutes: number | null): void {
   const { min, max } = LIMITS.ticketMinutes;
   if (minutes !== null && (!Number.isSafeInteger(minutes) || minutes < min || minutes > max)) {

@@ -11,6 +11,7 @@ export {
   checkText,
   checkTicketTimeout,
   checkAccount,
+  isAccountName,
   sameAccount,
 } from './application-rules.js';
 export { nameKey, sameName } from './account-name.js';

@@ -9,42 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selfSignedServerCertificate } from '../support/certificates.js';
 import { createTestVault, storeTargets, type TestVault } from '../support/cli.js';
 import { startServe } from '../support/serve.js';
 import { mappingsXml, ok, PAYROLL_HOST_XML, ssomanage, writeBeside } from '../support/vault-cli.js';
 
 const run = promisify(execFile);
-
-function certificate(dir: string, name: string): { cert: string; key: string } {
-  const cert = join(dir, `${name}.crt`);
-  const key = join(dir, `${name}.key`);
-  return { cert, key };
-}
-
-async function makeCertificate(dir: string, name: string) {
-  const { cert, key } = certificate(dir, name);
-  await run('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-days',
-    '2',
-    '-subj',
-    `/CN=${name}`,
-    '-addext',
-    'subjectAltName=IP:127.0.0.1',
-    '-keyout',
-    key,
-    '-out',
-    cert,
-  ]);
-  chmodSync(key, 0o600);
-  return { cert, key };
-}
 
 /** curl as an operator types it: the CA to trust, the token in a header read from a file (never argv). */
 async function curl(url: string, ca: string, tokenHeaderFile: string): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -70,9 +40,9 @@ describe.each(storeTargets)('HTTPS end to end on $name', (target) => {
   });
 
   it('serves a lookup to curl over HTTPS, and reloads its certificate on SIGHUP', async () => {
-    const first = await makeCertificate(dir, 'first');
-    const second = await makeCertificate(dir, 'second');
-    const live = certificate(dir, 'live');
+    const first = selfSignedServerCertificate(dir, 'first');
+    const second = selfSignedServerCertificate(dir, 'second');
+    const live = { cert: join(dir, 'live.crt'), key: join(dir, 'live.key') };
     copyFileSync(first.cert, live.cert);
     copyFileSync(first.key, live.key);
     chmodSync(live.key, 0o600);

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -6,40 +5,10 @@ import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkTransport, DEFAULT_SERVER_SETTINGS } from '../../src/server/index.js';
+import { selfSignedServerCertificate } from '../support/certificates.js';
 import { storeTargets } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { outcome } from '../support/outcome.js';
-
-/** A self-signed certificate for 127.0.0.1 made by openssl, as an operator would. */
-function makeCertificate(dir: string, name: string): { cert: string; key: string } {
-  const cert = join(dir, `${name}.crt`);
-  const key = join(dir, `${name}.key`);
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      `/CN=${name}`,
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-    ],
-    { stdio: 'ignore' },
-  );
-  chmodSync(key, 0o600);
-  return { cert, key };
-}
 
 /** The certificate the server presents on a new connection, and the health answer over it. */
 function fetchOverTls(url: string, ca: string): Promise<{ fingerprint: string; status: number }> {
@@ -79,8 +48,8 @@ describe.each(storeTargets)('TLS on $name', (target) => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tessera-tls-'));
-    first = makeCertificate(dir, 'first');
-    second = makeCertificate(dir, 'second');
+    first = selfSignedServerCertificate(dir, 'first');
+    second = selfSignedServerCertificate(dir, 'second');
     live.cert = join(dir, 'live.crt');
     live.key = join(dir, 'live.key');
     copyFileSync(first.cert, live.cert);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -95,4 +95,16 @@ export function createCa(parent: string, name: string): TestCa {
       return { cert: readFileSync(join(dir, `${leaf}.pem`), 'utf8'), key: readFileSync(join(dir, `${leaf}.key`), 'utf8') };
     },
   };
+}
+
+/**
+ * A self-signed server certificate for 127.0.0.1 (`dir/name.crt`, key `dir/name.key` mode 0600),
+ * as an operator makes one with `openssl req -x509`: a client trusts it by giving it as its CA.
+ */
+export function selfSignedServerCertificate(dir: string, name: string): Issued {
+  const cert = join(dir, `${name}.crt`);
+  const key = join(dir, `${name}.key`);
+  openssl(['req', '-x509', ...EC_KEY, '-days', '2', '-subj', `/CN=${name}`, '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert], dir);
+  chmodSync(key, 0o600);
+  return { cert, key };
 }

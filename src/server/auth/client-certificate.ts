@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import { fail, type TesseraError } from '../../errors/index.js';
 import type { Principal } from '../../service/index.js';
-import { checkAccount } from '../../vault/index.js';
+import { isAccountName } from '../../vault/index.js';
 import type { ServerSettings } from '../settings.js';
 import type { Authenticator, Credentials } from './authenticator.js';
 import { trustedProxies } from './proxies.js';
@@ -112,7 +112,7 @@ function alternativeName(certificate: X509Certificate): string {
     if (type === 'othername' && value.startsWith('UPN:')) return [value.slice('UPN:'.length)];
     return [];
   });
-  const name = users.find(isAccount);
+  const name = users.find(isAccountName);
   if (name !== undefined) return name;
   throw refused(
     users.length === 0
@@ -126,7 +126,7 @@ function commonName(certificate: X509Certificate): string {
   const common: unknown = (certificate.toLegacyObject().subject as unknown as Record<string, unknown> | undefined)?.CN;
   if (common === undefined) throw refused('the client certificate has no subject common name (TESSERA_CLIENT_CERT_PRINCIPAL=cn)');
   if (typeof common !== 'string') throw refused('the client certificate has more than one subject common name: it is ambiguous');
-  if (!isAccount(common)) throw refused("the client certificate's subject common name is not an account name: it must read DOMAIN\\user or user@domain");
+  if (!isAccountName(common)) throw refused("the client certificate's subject common name is not an account name: it must read DOMAIN\\user or user@domain");
   return common;
 }
 
@@ -165,15 +165,6 @@ function closingQuote(text: string): number {
     else if (text[index] === '"') return index;
   }
   throw refused('the subject alternative names of the client certificate could not be read');
-}
-
-function isAccount(text: string): boolean {
-  try {
-    checkAccount(text);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function refused(message: string, cause?: unknown): TesseraError {

@@ -2,7 +2,7 @@ import { createRemoteJWKSet, customFetch, decodeJwt, decodeProtectedHeader, erro
 import { isIP } from 'node:net';
 import { fail, isTesseraError, type TesseraError } from '../../errors/index.js';
 import type { Principal } from '../../service/index.js';
-import { checkAccount } from '../../vault/index.js';
+import { isAccountName } from '../../vault/index.js';
 import type { OidcSettings } from '../settings.js';
 import type { Authenticator, Credentials } from './authenticator.js';
 
@@ -188,7 +188,7 @@ function explain(error: unknown, settings: OidcSettings): TesseraError {
 function principalOf(payload: JWTPayload, settings: OidcSettings): Principal {
   const name = payload[settings.userClaim];
   if (name === undefined) throw refused(`the bearer token has no "${settings.userClaim}" claim naming the user (TESSERA_OIDC_USER_CLAIM)`);
-  if (typeof name !== 'string' || !isAccount(name)) {
+  if (typeof name !== 'string' || !isAccountName(name)) {
     throw refused(`the bearer token's "${settings.userClaim}" claim is not an account name: it must read user@domain or DOMAIN\\user`);
   }
   const groups: unknown = payload[settings.groupsClaim] ?? [];
@@ -196,16 +196,7 @@ function principalOf(payload: JWTPayload, settings: OidcSettings): Principal {
     throw refused(`the bearer token's "${settings.groupsClaim}" claim is not a list of names (TESSERA_OIDC_GROUPS_CLAIM)`);
   }
   // Entries that are no account name (object ids, for one) can match no vault account list.
-  return { name, groups: groups.filter(isAccount), localAdministrator: false };
-}
-
-function isAccount(text: string): boolean {
-  try {
-    checkAccount(text);
-    return true;
-  } catch {
-    return false;
-  }
+  return { name, groups: groups.filter(isAccountName), localAdministrator: false };
 }
 
 function refused(message: string, cause?: unknown): TesseraError {
