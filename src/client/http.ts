@@ -52,7 +52,6 @@ export function createHttpCaller(options: ClientOptions): HttpCaller {
       const query = Object.entries(call.query ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined);
       const target = `${base}${path}${query.length > 0 ? `?${new URLSearchParams(query).toString()}` : ''}`;
       let status: number;
-      let contentType: string;
       let bytes: Buffer;
       try {
         const response = await request(target, {
@@ -62,13 +61,12 @@ export function createHttpCaller(options: ClientOptions): HttpCaller {
           ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
         });
         status = response.statusCode;
-        contentType = String(response.headers['content-type'] ?? '');
         bytes = await readAtMost(response.body, limit, base);
       } catch (error) {
         throw unreachable(base, error);
       }
       if (status === 204) return undefined as T;
-      const body = parseJson(bytes, contentType);
+      const body = parseJson(bytes);
       if (status >= 200 && status < 300 && body !== undefined) return body as T;
       const failure = errorOf(body);
       if (failure) throw new TesseraError(failure.code, failure.message, { status, ...(failure.event === null ? {} : { eventId: failure.event }) });
@@ -95,8 +93,11 @@ async function readAtMost(body: AsyncIterable<Buffer> & { destroy(): unknown }, 
   return Buffer.concat(chunks, total);
 }
 
-function parseJson(bytes: Buffer, contentType: string): unknown {
-  if (!/^application\/json\b/i.test(contentType)) return undefined;
+/**
+ * The answer as JSON, whatever its content type says (the server's error bodies have not always
+ * said application/json); an HTML page or other text is not JSON and so not a Tessera answer.
+ */
+function parseJson(bytes: Buffer): unknown {
   try {
     return JSON.parse(bytes.toString('utf8')) as unknown;
   } catch {

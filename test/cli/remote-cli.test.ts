@@ -8,6 +8,7 @@
  * client meets: a wrong or missing token, an unreachable server, an answer that is not
  * Tessera's, --as with a server, a token file others may read, and -server/-serverall/-showserver.
  */
+import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -407,6 +408,69 @@ function remoteCommands(target: StoreTarget): void {
     });
   });
 }
+
+/** A self-signed certificate for 127.0.0.1, made with openssl, and its key (0600). */
+function selfSigned(dir: string): { cert: string; key: string } {
+  const cert = join(dir, 'server.crt');
+  const key = join(dir, 'server.key');
+  const subject = ['-subj', '/CN=tessera-test', '-addext', 'subjectAltName=IP:127.0.0.1'];
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2', ...subject, '-keyout', key, '-out', cert],
+    {
+      stdio: 'ignore',
+    },
+  );
+  return { cert, key };
+}
+
+describe.each(storeTargets)('the CLI through a Tessera server over HTTPS ($name)', { timeout: 120_000 }, (target) => {
+  let server: TestServer;
+  let root: string;
+  let cert: string;
+  let token: string;
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), `tessera-remote-tls-${target.name}-`));
+    const made = selfSigned(root);
+    cert = made.cert;
+    await chmod(made.key, 0o600);
+    server = await startTestServer(target, { tls: { certFile: made.cert, keyFile: made.key, clientCaFile: undefined } });
+    token = await server.bearer(PRINCIPALS.admin);
+  });
+  afterAll(async () => {
+    await server?.close();
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  const run = (env: Record<string, string>) =>
+    runBin('cli/tessera.js', ['global', 'show', '--json'], {
+      env: { TESSERA_HOME: join(root, 'home'), TESSERA_ADDR: server.url, TESSERA_TOKEN: token, ...env },
+    });
+
+  it('trusts the server only through the CA that TESSERA_CACERT names', async ({ expect }) => {
+    expect(server.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    const untrusted = await run({});
+    expect(untrusted).toMatchObject({ code: 1, stdout: '' });
+    expect(untrusted.stderr).toMatch(
+      new RegExp(
+        `^error SERVER_UNREACHABLE: the TLS connection to the Tessera server at ${server.url.replace(/\./g, '\\.')} failed \\(DEPTH_ZERO_SELF_SIGNED_CERT: .*\\): ` +
+          "if its certificate comes from a private CA, set TESSERA_CACERT to that CA's PEM file",
+      ),
+    );
+    expect(untrusted.stderr).not.toContain(token);
+    const trusted = await run({ TESSERA_CACERT: cert });
+    expect(trusted.stderr).toBe('');
+    expect(trusted.code).toBe(0);
+    expect((JSON.parse(trusted.stdout) as { ssoAdminAccounts: string[] }).ssoAdminAccounts).toEqual([SSO_ADMINS]);
+    const notPem = join(root, 'not-a-ca.pem');
+    await writeFile(notPem, 'hello\n');
+    expect(await run({ TESSERA_CACERT: notPem })).toMatchObject({
+      code: 1,
+      stderr: `error TLS_INVALID: TESSERA_CACERT names ${notPem}, which holds no PEM certificate (-----BEGIN CERTIFICATE-----)\n`,
+    });
+  });
+});
 
 // Each test runs a few dozen CLI processes.
 describe.each(storeTargets)('the CLI through a Tessera server ($name)', { timeout: 240_000 }, (target) => remoteCommands(target));
