@@ -1,6 +1,7 @@
 /**
- * Which Tessera server the command-line tools talk to, and with what token: read at the CLI's
- * edge from flags, TESSERA_ADDR / TESSERA_TOKEN / TESSERA_CACERT and two small setting files,
+ * Which Tessera server the command-line tools talk to, and with what token: from flags, the
+ * client settings config/ read (TESSERA_ADDR, TESSERA_TOKEN, TESSERA_TOKEN_FILE, TESSERA_CACERT,
+ * or tessera.toml's addr, token_file, cacert) and two small setting files,
  * the per-user one (`<home>/client-server`) and the all-users one (`/etc/tessera/client-server`,
  * its directory TESSERA_SYSTEM_CONFIG_DIR for tests and packagers). ENTSSO's `ssomanage -server`,
  * `-serverall` and `-showserver` write and show them. docs/configuration.md lists them all.
@@ -10,16 +11,15 @@ import { closeSync, constants, fchmodSync, fstatSync, fsyncSync, mkdirSync, open
 import { dirname, join } from 'node:path';
 import { isIP } from 'node:net';
 import { userInfo } from 'node:os';
+import type { TesseraConfig } from '../config/index.js';
 import { explainFileError, fail, isTesseraError, withMessage } from '../errors/index.js';
 import { openOwnFile, trustDirectory } from '../files/index.js';
 // The settings module alone, as config/ reads it: the server's code loads only for `serve`.
 import { DEFAULT_LISTEN } from '../server/settings.js';
 
 /** The environment variables read here (the rest of the configuration: config/). */
+/** The one variable read here; TESSERA_ADDR, TESSERA_TOKEN(_FILE) and TESSERA_CACERT come through config/ (config.client). */
 export const CLIENT_ENVIRONMENT = {
-  TESSERA_ADDR: 'URL (or host name) of the Tessera server the command-line tools use; unset: the local vault or the setting files.',
-  TESSERA_TOKEN: 'The bearer token (API token or OIDC access token) sent to that server.',
-  TESSERA_CACERT: "PEM file of the CA the server's TLS certificate must chain to, instead of the system's CAs.",
   TESSERA_SYSTEM_CONFIG_DIR: 'Directory of the all-users setting (client-server). Default /etc/tessera.',
 } as const;
 
@@ -83,12 +83,21 @@ function isLoopbackHost(host: string): boolean {
   return bare === '::1';
 }
 
-/** The server to use: --server > TESSERA_ADDR > the per-user setting > the all-users setting > none (the local vault). */
-export function chooseServer(flag: string | undefined, env: ClientEnvironment, home: string): ServerChoice | undefined {
+/**
+ * The server to use: --server > the `addr` setting (TESSERA_ADDR, or tessera.toml, read by
+ * config/) > the per-user setting file > the all-users setting file > none (the local vault).
+ */
+export function chooseServer(
+  flag: string | undefined,
+  config: Pick<TesseraConfig, 'home' | 'client' | 'sources'>,
+  env: ClientEnvironment,
+): ServerChoice | undefined {
   if (flag !== undefined) return { url: serverUrl(flag, '--server').url, source: '--server' };
-  const addr = nonEmpty(env.TESSERA_ADDR);
-  if (addr !== undefined) return { url: serverUrl(addr, 'TESSERA_ADDR').url, source: 'TESSERA_ADDR' };
-  const own = perUserServerFile(home);
+  if (config.client.address !== undefined) {
+    const where = config.sources.addr.where;
+    return { url: serverUrl(config.client.address, where).url, source: where };
+  }
+  const own = perUserServerFile(config.home);
   const mine = readSetting(own, 'user');
   if (mine !== undefined) return { url: serverUrl(mine, own).url, source: `the per-user setting ${own}` };
   const system = systemServerFile(env);
@@ -98,10 +107,11 @@ export function chooseServer(flag: string | undefined, env: ClientEnvironment, h
 }
 
 /**
- * The token, never from argv: --token-file FILE, else TESSERA_TOKEN, else `<home>/token`. Each
- * file must be the user's own, readable by nobody else.
+ * The token, never from argv: --token-file FILE, else TESSERA_TOKEN, else the `token_file`
+ * setting (TESSERA_TOKEN_FILE or tessera.toml), else `<home>/token`. Each file must be the
+ * user's own, readable by nobody else.
  */
-export function chooseToken(tokenFile: string | undefined, env: ClientEnvironment, home: string, server: ServerChoice): string {
+export function chooseToken(tokenFile: string | undefined, config: Pick<TesseraConfig, 'home' | 'client'>, server: ServerChoice): string {
   if (tokenFile !== undefined) {
     if (tokenFile === '-') {
       throw fail(
@@ -111,9 +121,10 @@ export function chooseToken(tokenFile: string | undefined, env: ClientEnvironmen
     }
     return tokenFrom(readTokenFile(tokenFile) ?? missingFile(tokenFile), tokenFile);
   }
-  const fromEnv = nonEmpty(env.TESSERA_TOKEN);
-  if (fromEnv !== undefined) return tokenFrom(fromEnv, 'TESSERA_TOKEN');
-  const own = join(home, TOKEN_FILE_NAME);
+  if (config.client.token !== undefined) return tokenFrom(config.client.token, 'TESSERA_TOKEN');
+  if (config.client.tokenFile !== undefined)
+    return tokenFrom(readTokenFile(config.client.tokenFile) ?? missingFile(config.client.tokenFile), config.client.tokenFile);
+  const own = join(config.home, TOKEN_FILE_NAME);
   const text = readTokenFile(own);
   if (text !== undefined) return tokenFrom(text, own);
   throw fail(
@@ -136,9 +147,9 @@ function tokenFrom(text: string, where: string): string {
   return token;
 }
 
-/** PEM file of the CA the server's certificate must chain to, read once (size-limited). */
-export function readCaFile(env: ClientEnvironment): Buffer | undefined {
-  const file = nonEmpty(env.TESSERA_CACERT);
+/** PEM file of the CA the server's certificate must chain to (the `cacert` setting: TESSERA_CACERT or tessera.toml), read once, size-limited. */
+export function readCaFile(config: Pick<TesseraConfig, 'client'>): Buffer | undefined {
+  const file = config.client.caFile;
   if (file === undefined) return undefined;
   const bytes = readLimited(file, 1024 * 1024, 'TESSERA_CACERT');
   if (!bytes.toString('latin1').includes('-----BEGIN CERTIFICATE-----')) {

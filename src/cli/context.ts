@@ -20,7 +20,7 @@ import {
   type VaultService,
 } from '../service/index.js';
 import { openStore, type Store } from '../store/index.js';
-import { chooseToken, type ClientEnvironment, readCaFile, type ServerChoice } from './client-settings.js';
+import { chooseToken, readCaFile, type ServerChoice } from './client-settings.js';
 import { LOG_FILE_ROLE, prepareHome } from './home.js';
 import { type ActAs, cliPrincipal } from './principal.js';
 import { localBackupFiles } from './remote-backup-files.js';
@@ -106,14 +106,10 @@ export async function openContext(config: TesseraConfig, actAs: ActAs = {}): Pro
  * A context whose operations are calls to a Tessera server: no store, no seal key, no home but
  * the token file's. The server authenticates the token and decides as whom every call runs.
  */
-export async function openRemoteContext(
-  config: TesseraConfig,
-  server: ServerChoice,
-  options: { tokenFile: string | undefined; env: ClientEnvironment },
-): Promise<CliContext> {
+export async function openRemoteContext(config: TesseraConfig, server: ServerChoice, options: { tokenFile: string | undefined }): Promise<CliContext> {
   process.umask(0o077);
-  const token = chooseToken(options.tokenFile, options.env, config.home, server);
-  const ca = readCaFile(options.env);
+  const token = chooseToken(options.tokenFile, config, server);
+  const ca = readCaFile(config);
   // Nothing here is logged to a file of the home: an unexpected failure's details go to standard error.
   const logger = pino({ base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: 2, sync: true }));
   const files: LocalBackupFiles = localBackupFiles(config.osUser);

@@ -37,7 +37,7 @@ export async function runCommand(globals: GlobalOptions, action: (context: CliCo
     globals,
     options,
     async (config) => {
-      const server = chooseServer(globals.server, process.env, config.home);
+      const server = chooseServer(globals.server, config, process.env);
       if (server === undefined) return openLocal(globals, options, config);
       if (globals.as !== undefined || globals.groups !== undefined) {
         throw fail(
@@ -46,7 +46,7 @@ export async function runCommand(globals: GlobalOptions, action: (context: CliCo
         );
       }
       const { openRemoteContext } = await import('./context.js');
-      return openRemoteContext(config, server, { tokenFile: globals.tokenFile, env: process.env });
+      return openRemoteContext(config, server, { tokenFile: globals.tokenFile });
     },
     action,
   );

@@ -17,8 +17,8 @@ export function setServer(request: SwitchRequest, scope: 'user' | 'system', env:
   const name = request.args[0]!;
   if (request.globals.server !== undefined) throw fail('INVALID_ARGUMENT', `${request.spelt} records a server; it does not take --server too`);
   const { url, expanded } = serverUrl(name, request.spelt);
-  const home = loadConfig({ home: request.globals.home }, env).home;
-  const file = scope === 'user' ? perUserServerFile(home) : systemServerFile(env);
+  const config = loadConfig({ home: request.globals.home }, env);
+  const file = scope === 'user' ? perUserServerFile(config.home) : systemServerFile(env);
   writeServerSetting(file, url, scope);
   if (request.json) return say(JSON.stringify({ server: url, scope: scope === 'user' ? 'user' : 'all users', file, expandedFrom: expanded ? name : null }));
   const who = scope === 'user' ? 'Your command-line tools' : 'The command-line tools of every user of this machine';
@@ -27,14 +27,15 @@ export function setServer(request: SwitchRequest, scope: 'user' | 'system', env:
       (expanded ? shown` (${name} is a server name: https:// and the default port ${portOf(url)} were added)` : '') +
       shown`; saved in ${file}.`,
   );
-  const effective = chooseServer(undefined, env, home);
+  const effective = chooseServer(undefined, config, env);
   if (effective !== undefined && effective.url !== url) say(shown`In this environment ${effective.source} still takes precedence: ${effective.url}.`);
 }
 
 /** `-showserver`: the server the tools use and where that came from, or that they use the local vault. */
 export function showServer(request: SwitchRequest, env: Environment = process.env): void {
-  const home = loadConfig({ home: request.globals.home }, env).home;
-  const choice = chooseServer(request.globals.server, env, home);
+  const config = loadConfig({ home: request.globals.home }, env);
+  const home = config.home;
+  const choice = chooseServer(request.globals.server, config, env);
   if (request.json) return say(JSON.stringify({ server: choice?.url ?? null, source: choice?.source ?? null }));
   if (choice === undefined) {
     return say(
