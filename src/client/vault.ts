@@ -1,5 +1,4 @@
 import type { ConfigValues, Credentials, IssuedTicket, VaultApi, VaultService } from '../service/index.js';
-import { fail } from '../errors/index.js';
 import { apiPath, type HttpCaller } from './http.js';
 
 type Application = Awaited<ReturnType<VaultService['applications']['get']>>;
@@ -43,13 +42,7 @@ export function createHttpVault(http: HttpCaller): VaultApi {
         http.call<{ application: string; account: string; externalUser: string }>('POST', apiPath('/v1/lookup', appName), {
           body: password === undefined ? { externalUser } : { externalUser, password },
         }),
-      // No route purges a server's cache (yet): say where it is done rather than pretend.
-      purgeCache: async () => {
-        throw fail(
-          'INVALID_ARGUMENT',
-          `the credential cache is purged on the server's machine: run ssomanage -purgecache there, without --server (the server at ${http.url} offers no route for it)`,
-        );
-      },
+      purgeCache: (appName) => http.call<undefined>('POST', '/v1/cache/purge', { body: appName === undefined ? {} : { application: appName } }),
     },
     tickets: {
       issue: (_principal, appName) => http.call<IssuedTicket>('POST', '/v1/tickets', { body: appName === undefined ? {} : { application: appName } }),

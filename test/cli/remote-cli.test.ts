@@ -164,6 +164,8 @@ function remoteCommands(target: StoreTarget): void {
     await same(expect, 'tessera', 'admin', ['mapping', 'list', '--json']);
     await same(expect, 'tessera', 'admin', ['global', 'show']);
     await same(expect, 'tessera', 'admin', ['global', 'show', '--json']);
+    const purged = await same(expect, 'ssomanage', 'admin', ['-purgecache', 'PayrollHost']);
+    expect(purged.code).toBe(0);
   });
 
   it('looks up credentials, issues and redeems tickets as the local CLI does', async ({ expect }) => {
