@@ -1,7 +1,7 @@
 import { closeSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openOwnFile } from '../files/index.js';
-import type { CliContext } from './context.js';
+import type { LocalContext } from './context.js';
 
 /** ENTSSO's default name for the group whose members administer the SSO system. */
 const SSO_ADMINISTRATORS = 'SSO Administrators';
@@ -17,7 +17,7 @@ export const BOOTSTRAP_TOKEN_FILE = 'first-admin-token';
  * running the server, is made a member of it. The token is shown once: on the terminal, or,
  * when standard output goes to a log, in a file only this user can read.
  */
-export async function bootstrapAdministrator(context: CliContext, url: string): Promise<void> {
+export async function bootstrapAdministrator(context: LocalContext, url: string): Promise<void> {
   const { tokens, vault, principal, config } = context;
   if ((await tokens.list(principal, { includeRevoked: true })).length > 0) return;
   let global = await vault.global.get(principal);

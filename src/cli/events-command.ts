@@ -20,11 +20,14 @@ export function addEventsCommand(program: Command, globals: () => GlobalOptions)
     .option('--limit <n>', 'only the newest N')
     .action((options: EventsOptions) =>
       runCommand(globals(), async (context) => {
-        const events = await context.store.listEvents({
-          ...(options.id !== undefined ? { id: positiveInteger('--id', options.id) } : {}),
-          ...(options.since !== undefined ? { since: isoTime(options.since) } : {}),
-          ...(options.limit !== undefined ? { limit: positiveInteger('--limit', options.limit) } : {}),
-        });
+        const events = await context.secrets.events(
+          {
+            ...(options.id !== undefined ? { id: positiveInteger('--id', options.id) } : {}),
+            ...(options.since !== undefined ? { since: isoTime(options.since) } : {}),
+            ...(options.limit !== undefined ? { limit: positiveInteger('--limit', options.limit) } : {}),
+          },
+          context.principal,
+        );
         if (options.json) {
           return printJson(events.map(({ id, symbol, severity, time, params, message }) => ({ id, symbol, severity, time, params, message })));
         }

@@ -28,7 +28,8 @@ export async function readText(file: string, osUser: string, maxBytes = LINE_INP
   return decodeUtf8(bytes, source);
 }
 
-async function readFileAtMost(file: string, maxBytes: number): Promise<Buffer> {
+/** FILE's bytes; one over `maxBytes` is refused (INPUT_TOO_LARGE) from its size before it is read. */
+export async function readFileAtMost(file: string, maxBytes: number): Promise<Buffer> {
   const handle = await open(file, 'r');
   try {
     // fstat of the file opened, so a file swapped after the check is not the one read.
@@ -111,7 +112,11 @@ export async function writeText(file: string, text: string, options: { force?: b
     process.stdout.write(text);
     return;
   }
-  const bytes = Buffer.from(text, 'utf8');
+  await writeBytes(file, Buffer.from(text, 'utf8'), options);
+}
+
+/** writeText for bytes (a downloaded backup): mode 0600, linked or (force) renamed into place once read back. */
+export async function writeBytes(file: string, bytes: Buffer, options: { force?: boolean | undefined; osUser: string }): Promise<void> {
   const temp = join(dirname(file), `.tessera-${randomBytes(8).toString('hex')}.tmp`);
   let tempExists = false;
   try {

@@ -20,13 +20,27 @@ export interface MappingFilter {
 const say = (text: string) => process.stdout.write(`${text}\n`);
 const created = (account: string, externalUser: string, app: string) =>
   shown`Created mapping ${account} -> ${externalUser} for ${app}, (D) disabled until its credentials are set.`;
+/**
+ * A mapping as --json prints it, the same from the local vault and from a server: the fields
+ * the API shows, in its order (the application's internal id is not one of them).
+ */
+const shownMapping = (mapping: Omit<Mapping, 'application'>, application: string) => ({
+  id: mapping.id,
+  application,
+  account: mapping.account,
+  externalUser: mapping.externalUser,
+  enabled: mapping.enabled,
+  hasCredentials: mapping.hasCredentials,
+  createdAt: mapping.createdAt,
+  updatedAt: mapping.updatedAt,
+});
 const describe = (mapping: Mapping) => shown`${mapping.account} -> ${mapping.externalUser} for ${mapping.application}`;
 
 /** The actions behind `tessera mapping ...`, `ssomanage` and `ssoclient`: one implementation for all. */
 export const mappingActions = {
   async create(context: CliContext, app: string, account: string, externalUser: string, options: JsonOption): Promise<void> {
     const mapping = await context.vault.mappings.create(app, account, externalUser, context.principal);
-    if (options.json) return printJson(mapping);
+    if (options.json) return printJson(shownMapping(mapping, app));
     say(created(account, externalUser, app));
   },
 
@@ -38,7 +52,12 @@ export const mappingActions = {
     for (const definition of parseMappingsXml(text, source)) {
       const what = `the mapping of ${definition.account} to ${definition.application}`;
       await inItem(what, done, async () => {
-        records.push(await context.vault.mappings.create(definition.application, definition.account, definition.externalUser, context.principal));
+        records.push(
+          shownMapping(
+            await context.vault.mappings.create(definition.application, definition.account, definition.externalUser, context.principal),
+            definition.application,
+          ),
+        );
         done.push(what);
         if (!options.json) say(created(definition.account, definition.externalUser, definition.application));
       });
@@ -65,13 +84,13 @@ export const mappingActions = {
 
   async list(context: CliContext, filter: MappingFilter, options: JsonOption): Promise<void> {
     const mappings = await context.vault.mappings.list(filter, context.principal);
-    if (options.json) return printJson(mappings);
+    if (options.json) return printJson(mappings.map((mapping) => shownMapping(mapping, mapping.application)));
     process.stdout.write(renderMappings(mappings));
   },
 
   async setEnabled(context: CliContext, app: string, account: string, enabled: boolean, options: JsonOption): Promise<void> {
     const mapping = await context.vault.mappings.setEnabled(app, account, enabled, context.principal);
-    if (options.json) return printJson({ ...mapping, application: app });
+    if (options.json) return printJson(shownMapping(mapping, app));
     say(shown`${marker(mapping.enabled)} mapping ${describe({ ...mapping, application: app })} is ${mapping.enabled ? 'enabled' : 'disabled'}.`);
   },
 

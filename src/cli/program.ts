@@ -7,7 +7,7 @@ import { addEventsCommand } from './events-command.js';
 import { addGlobalCommands } from './global-commands.js';
 import { addLookupCommand } from './lookup-command.js';
 import { addMappingCommands } from './mapping-commands.js';
-import { type GlobalOptions, printJson, runCommand } from './run.js';
+import { type GlobalOptions, printJson, runLocalCommand } from './run.js';
 import { addSecretCommands } from './secret-commands.js';
 import { addServeCommand } from './serve-command.js';
 import { addTicketCommands } from './ticket-commands.js';
@@ -39,6 +39,8 @@ export function createProgram(): Command {
     .addOption(new Option('--home <dir>', 'where the embedded default lives: database, seal key, log').env('TESSERA_HOME'))
     .option('--as <account>', 'vault commands: act as another principal (DOMAIN\\user, no local administrator rights) to test what it may do')
     .option('--groups <groups>', 'with --as: the groups that principal belongs to; with token create: the token\'s groups; separated by "," or ";"')
+    .option('--server <url>', 'send the operations to this Tessera server (https://host:8740, or a host name: https://NAME:8740) instead of the local vault')
+    .option('--token-file <file>', 'with a server: read the token from FILE (yours, mode 0600) instead of TESSERA_TOKEN or <home>/token')
     .showHelpAfterError()
     // Every command's --help lists --as, --groups and --home too.
     .configureHelp({ showGlobalOptions: true })
@@ -54,7 +56,7 @@ export function createProgram(): Command {
     .description('create a new vault: seal key file, database and first master secret (refuses to touch an existing vault)')
     .option('--json', 'print the result as JSON')
     .action((options: { json?: boolean }) =>
-      runCommand(globals(), async (context) => {
+      runLocalCommand(globals(), 'tessera init', async (context) => {
         const result = await context.secrets.init(context.principal);
         if (options.json) return printJson(result);
         process.stdout.write(

@@ -1,4 +1,6 @@
+import { isAbsolute } from 'node:path';
 import type { Command } from 'commander';
+import { fail } from '../errors/index.js';
 import { absolutePath } from '../config/index.js';
 import type { BackupInfo } from '../keys/index.js';
 import type { SecretStatus } from '../service/index.js';
@@ -23,6 +25,12 @@ export const secretActions = {
   },
 
   async generate(context: CliContext, file: string, options: WriteOptions): Promise<void> {
+    if (context.server !== undefined && !isAbsolute(file)) {
+      throw fail(
+        'INVALID_ARGUMENT',
+        `with a server, the backup of a new master secret is written ON THE SERVER ${context.server.url}, as its user: give the absolute path there, not "${file}"`,
+      );
+    }
     const result = await context.secrets.generate(writeTarget(context, file, options), context.principal);
     if (options.json) return printJson(result);
     process.stdout.write(`Generated master secret ${result.currentMsid} (previous: ${result.previousMsid}); backup written to ${result.file} and verified.\n`);
@@ -37,10 +45,12 @@ export const secretActions = {
     process.stdout.write(
       shown`Restored master secret ${result.currentMsid} into vault ${result.vaultId}` + `${result.createdVault ? ' (new vault created)' : ''}.\n`,
     );
+    // The seal key is the server's when the restore ran there.
+    const sealKey = context.server === undefined ? context.config.sealKeyFile : `on the server ${context.server.url}`;
     if (result.newSealKey) {
-      process.stdout.write(`A new seal key was created at ${context.config.sealKeyFile}: copy it to every other node of this vault.\n`);
+      process.stdout.write(`A new seal key was created at ${sealKey}: copy it to every other node of this vault.\n`);
     } else if (result.createdVault) {
-      process.stdout.write(`The vault is sealed with the existing key ${context.config.sealKeyFile}: every other node of this vault needs the same file.\n`);
+      process.stdout.write(`The vault is sealed with the existing key ${sealKey}: every other node of this vault needs the same file.\n`);
     }
   },
 
@@ -143,7 +153,10 @@ export function addSecretCommands(program: Command, globals: () => GlobalOptions
   secret
     .command('generate')
     .description('make a new master secret (the previous one is kept) and back it up in the same step')
-    .requiredOption('--backup <file>', 'backup file for the new keyring; if it cannot be written, nothing changes')
+    .requiredOption(
+      '--backup <file>',
+      'backup file for the new keyring; if it cannot be written, nothing changes (with --server: an absolute path ON THE SERVER, written as its user)',
+    )
     .option('--password-file <file>', passwordHelp)
     .option('--reminder <text>', 'password reminder, stored in clear in the file')
     .option('--force', 'replace an existing backup file')

@@ -13,8 +13,8 @@ import {
 } from '../server/index.js';
 import { describeDatabase } from '../store/index.js';
 import { bootstrapAdministrator } from './bootstrap.js';
-import type { CliContext } from './context.js';
-import { type GlobalOptions, runCommand } from './run.js';
+import type { LocalContext } from './context.js';
+import { type GlobalOptions, runLocalCommand } from './run.js';
 
 /** How often the running node checks whether the daily 10589 reminder is due. */
 const REMINDER_CHECK_MS = 60 * 60 * 1000;
@@ -35,10 +35,10 @@ export function addServeCommand(program: Command, globals: () => GlobalOptions):
     .alias('start')
     .description('run this Tessera node in the foreground and serve the HTTP API (creates the vault on first start)')
     .option('--listen <host:port>', 'address to listen on (default 127.0.0.1:8740, or TESSERA_LISTEN)')
-    .action((options: ServeOptions) => runCommand(globals(), (context) => serve(context), { flags: { listen: options.listen } }));
+    .action((options: ServeOptions) => runLocalCommand(globals(), 'tessera serve', (context) => serve(context), { flags: { listen: options.listen } }));
 }
 
-async function serve(context: CliContext): Promise<void> {
+async function serve(context: LocalContext): Promise<void> {
   const { secrets, events, config } = context;
   const settings = config.server;
   await events.emit(10501, {
@@ -116,7 +116,7 @@ async function serve(context: CliContext): Promise<void> {
 }
 
 /** The ways a caller may authenticate: API tokens always; OIDC and client certificates when configured. */
-function authenticatorsFor(context: CliContext, settings: ServerSettings): Authenticator[] {
+function authenticatorsFor(context: LocalContext, settings: ServerSettings): Authenticator[] {
   const methods: Authenticator[] = [apiTokenAuthenticator(context.tokens)];
   if (settings.oidc) methods.push(oidcAuthenticator(settings.oidc, { now: context.now }));
   if (settings.tls?.clientCaFile !== undefined || settings.trustedProxies.length > 0)

@@ -2,6 +2,7 @@
 import { appActions } from './app-commands.js';
 import { credentialActions } from './credential-commands.js';
 import { mappingActions } from './mapping-commands.js';
+import { setServer, showServer } from './server-switches.js';
 import { runVaultBin, type SwitchRequest, VAULT_BIN_OPTIONS_USAGE } from './vault-bin.js';
 
 /**
@@ -20,6 +21,8 @@ Your applications and your own mappings:
   -deletemapping <app>      delete your mapping for <app>
   -enablemapping <app>      enable your mapping for <app>
   -disablemapping <app>     disable your mapping for <app>
+  -server <name>            use this Tessera server (a URL, or a host name for https://NAME:8740)
+  -showserver               show the server the tools use, and where that is set
   -help                     show this help
 
 Switches are case-insensitive and start with "-" or "/".
@@ -40,9 +43,15 @@ await runVaultBin(process.argv.slice(2), {
     deletemapping: one,
     enablemapping: one,
     disablemapping: one,
+    server: one,
+    showserver: { args: 0 },
   },
   usage: USAGE,
   readsValues: ['setcredentials'],
+  offline: {
+    server: (request) => setServer(request, 'user'),
+    showserver: (request) => showServer(request),
+  },
   actions: {
     listapps: (context, request) => appActions.list(context, json(request)),
     displayapp: (context, request) => appActions.show(context, app(request), json(request)),
@@ -51,5 +60,7 @@ await runVaultBin(process.argv.slice(2), {
     deletemapping: (context, request) => mappingActions.delete(context, app(request), context.principal.name, json(request)),
     enablemapping: (context, request) => mappingActions.setEnabled(context, app(request), context.principal.name, true, json(request)),
     disablemapping: (context, request) => mappingActions.setEnabled(context, app(request), context.principal.name, false, json(request)),
+    server: async () => undefined,
+    showserver: async () => undefined,
   },
 });

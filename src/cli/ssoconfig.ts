@@ -27,6 +27,10 @@ Options:
   --reminder <text>        password reminder stored in clear in the backup (backup, generate)
   --force                  replace an existing file / accept a backup of another vault (restore)
   --schema <name>          -setDB: the PostgreSQL schema for Tessera's tables (database_schema)
+  --server <url>           act on this Tessera server (default: TESSERA_ADDR, then the -server
+                           setting); -backupSecret then writes the file here, -restoreSecret
+                           uploads it, -generateSecret names a file ON THE SERVER (absolute path)
+  --token-file <file>      with a server: read the token from <file> (yours, mode 0600)
   --home <dir>             Tessera home (default: TESSERA_HOME or ~/.tessera)
   --json                   print the result as JSON
 `;
@@ -50,6 +54,8 @@ const GRAMMAR = {
     schema: { names: ['schema'], value: true },
     json: { names: ['json'], value: false },
     home: { names: ['home'], value: true },
+    server: { names: ['server'], value: true },
+    tokenFile: { names: ['token-file', 'tokenfile'], value: true },
   },
   usage: USAGE,
 } satisfies SwitchGrammar<string, string>;
@@ -62,12 +68,14 @@ interface Parsed {
   schema?: string;
   help: boolean;
   home?: string | undefined;
+  server?: string | undefined;
+  tokenFile?: string | undefined;
   options: { passwordFile?: string; reminder?: string; force?: boolean; json?: boolean };
 }
 
 export function parseSsoconfigArgs(args: string[]): Parsed {
   const { command, options, flags, help } = parseSwitches(args, GRAMMAR);
-  const parsed: Parsed = { help, home: options.home, options: {} };
+  const parsed: Parsed = { help, home: options.home, server: options.server, tokenFile: options.tokenFile, options: {} };
   if (command?.name === 'setdb' || command?.name === 'showdb') {
     parsed.database = { operation: command.name, args: command.args };
   } else if (command) {
@@ -103,7 +111,9 @@ async function main(): Promise<void> {
     process.exitCode = parsed.help ? EXIT.ok : EXIT.usage;
     return;
   }
-  await runCommand({ home: parsed.home }, (context) => secretActions[operation](context, file, parsed.options));
+  await runCommand({ home: parsed.home, server: parsed.server, tokenFile: parsed.tokenFile }, (context) =>
+    secretActions[operation](context, file, parsed.options),
+  );
 }
 
 async function databaseSwitch(parsed: Parsed, database: NonNullable<Parsed['database']>): Promise<void> {

@@ -3,6 +3,7 @@ import { appActions } from './app-commands.js';
 import { credentialActions } from './credential-commands.js';
 import { globalActions, parseSwitchValue } from './global-commands.js';
 import { mappingActions } from './mapping-commands.js';
+import { setServer, showServer } from './server-switches.js';
 import { runVaultBin, type SwitchRequest, usageProblem, VAULT_BIN_OPTIONS_USAGE } from './vault-bin.js';
 
 /**
@@ -37,6 +38,13 @@ SSO system:
   -displaydb                          show the SSO system settings
   -updatedb <file>                    apply an ENTSSO globalInfo XML file
   -tickets <allow> <validate>         allow tickets / require their validation (yes/no/on/off)
+
+Which server the tools use:
+  -server <name>                      use this Tessera server (a URL, or a host name for
+                                      https://NAME:8740) for your own commands
+  -serverall <name>                   the same for every user of this machine (needs write
+                                      access to /etc/tessera)
+  -showserver                         show the server the tools use, and where that is set
   -help                               show this help
 
 Switches are case-insensitive and start with "-" or "/".
@@ -65,6 +73,9 @@ const SWITCHES = {
   displaydb: { args: 0 },
   updatedb: one,
   tickets: two,
+  server: one,
+  serverall: one,
+  showserver: { args: 0 },
 };
 
 const first = (request: SwitchRequest) => request.args[0]!;
@@ -82,6 +93,11 @@ await runVaultBin(process.argv.slice(2), {
   switches: SWITCHES,
   usage: USAGE,
   readsValues: ['setcredentials'],
+  offline: {
+    server: (request) => setServer(request, 'user'),
+    serverall: (request) => setServer(request, 'system'),
+    showserver: (request) => showServer(request),
+  },
   actions: {
     createapps: (context, request) => appActions.createFromFile(context, first(request), json(request)),
     updateapps: (context, request) => appActions.updateFromFile(context, first(request), json(request)),
@@ -95,6 +111,9 @@ await runVaultBin(process.argv.slice(2), {
       await appActions.list(context, { all: word !== undefined, json: request.json });
     },
     purgecache: (context, request) => appActions.purgeCache(context, first(request), json(request)),
+    server: async () => undefined,
+    serverall: async () => undefined,
+    showserver: async () => undefined,
     createmappings: (context, request) => mappingActions.createFromFile(context, first(request), json(request)),
     deletemappings: (context, request) => mappingActions.deleteFromFile(context, first(request), json(request)),
     deletemapping: (context, request) => mappingActions.delete(context, second(request), first(request), json(request)),

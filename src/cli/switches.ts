@@ -53,7 +53,8 @@ export function parseSwitches<S extends string, O extends string>(args: readonly
     const name = bare(arg);
     const prefixed = /^(-|\/)/.test(arg);
     const option = prefixed ? optionNamed(name) : undefined;
-    if (prefixed && isSwitch(name)) {
+    // `--server URL` is an option where `-server NAME` is ENTSSO's switch: two dashes pick the option.
+    if (prefixed && isSwitch(name) && !(arg.startsWith('--') && option !== undefined)) {
       if (parsed.command) throw usageError(`give one switch at a time (got ${arg} after ${parsed.command.spelt})`);
       const spec = grammar.switches[name];
       const values: string[] = [];

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { fail } from '../errors/index.js';
 import type { TokenInfo } from '../service/index.js';
-import type { CliContext } from './context.js';
+import type { LocalContext } from './context.js';
 import { splitAccountList } from './principal.js';
 import { shown, table } from './render.js';
-import { type GlobalOptions, printJson, runCommand } from './run.js';
+import { type GlobalOptions, printJson, runLocalCommand } from './run.js';
 
 interface CreateOptions {
   expires?: string;
@@ -41,7 +41,7 @@ export function parseExpires(text: string, now: Date): Date {
 
 export const tokenActions = {
   /** The token alone on standard output (so `tessera token create X > file` keeps it); what it is on standard error. */
-  async create(context: CliContext, account: string, groups: string | undefined, options: CreateOptions): Promise<void> {
+  async create(context: LocalContext, account: string, groups: string | undefined, options: CreateOptions): Promise<void> {
     const created = await context.tokens.create(
       {
         account: account.trim(),
@@ -63,13 +63,13 @@ export const tokenActions = {
     process.stderr.write(`${lines.join('\n')}\n`);
   },
 
-  async revoke(context: CliContext, id: string, options: { json?: boolean }): Promise<void> {
+  async revoke(context: LocalContext, id: string, options: { json?: boolean }): Promise<void> {
     const revoked = await context.tokens.revoke(id.trim(), context.principal);
     if (options.json) return printJson(revoked);
     process.stdout.write(shown`Revoked API token ${revoked.id} of ${revoked.account}: it authenticates no more.` + '\n');
   },
 
-  async list(context: CliContext, options: { all?: boolean; json?: boolean }): Promise<void> {
+  async list(context: LocalContext, options: { all?: boolean; json?: boolean }): Promise<void> {
     const tokens = await context.tokens.list(context.principal, { includeRevoked: options.all === true });
     if (options.json) return printJson(tokens);
     process.stdout.write(renderTokens(tokens, options.all === true));
@@ -103,18 +103,20 @@ export function addTokenCommands(program: Command, globals: () => GlobalOptions)
     .action((account: string, options: CreateOptions) => {
       // --groups is a global option (commander reads it anywhere on the line): here it names the token's groups.
       const { groups, ...rest } = globals();
-      return runCommand(rest, (context) => tokenActions.create(context, account, groups, options));
+      return runLocalCommand(rest, 'tessera token create', (context) => tokenActions.create(context, account, groups, options));
     });
   token
     .command('revoke')
     .argument('<id>', 'the id of the token (16 hexadecimal digits, as token list shows it), never the token itself')
     .description('revoke an API token: it authenticates no more, at once on every node')
     .option('--json', 'print the revoked token as JSON')
-    .action((id: string, options: { json?: boolean }) => runCommand(globals(), (context) => tokenActions.revoke(context, id, options)));
+    .action((id: string, options: { json?: boolean }) =>
+      runLocalCommand(globals(), 'tessera token revoke', (context) => tokenActions.revoke(context, id, options)),
+    );
   token
     .command('list')
     .description('list API tokens (never the tokens themselves): id, account, groups, created, expires, last used, revoked')
     .option('--all', 'include revoked tokens')
     .option('--json', 'print the tokens as JSON')
-    .action((options: { all?: boolean; json?: boolean }) => runCommand(globals(), (context) => tokenActions.list(context, options)));
+    .action((options: { all?: boolean; json?: boolean }) => runLocalCommand(globals(), 'tessera token list', (context) => tokenActions.list(context, options)));
 }

@@ -2,7 +2,7 @@
 import { fail } from '../errors/index.js';
 import type { CliContext } from './context.js';
 import type { LineSource } from './input.js';
-import { EXIT, reportFailure, runVaultCommand } from './run.js';
+import { EXIT, type GlobalOptions, reportFailure, runVaultCommand } from './run.js';
 import { type OptionSpec, parseSwitches, type SwitchSpec } from './switches.js';
 
 export const VAULT_BIN_OPTIONS = {
@@ -12,6 +12,8 @@ export const VAULT_BIN_OPTIONS = {
   groups: { names: ['groups'], value: true },
   fromFile: { names: ['from-file', 'fromfile'], value: true },
   stdin: { names: ['stdin'], value: false },
+  server: { names: ['server'], value: true },
+  tokenFile: { names: ['token-file', 'tokenfile'], value: true },
 } as const satisfies Record<string, OptionSpec>;
 
 /** The options' lines of the usage text, the same in both bins. */
@@ -21,6 +23,11 @@ export const VAULT_BIN_OPTIONS_USAGE = `Options:
   --as <account>           act as another principal (DOMAIN\\user, without local administrator
                            rights) to test what it may do; default: you, as the local administrator
   --groups <g1,g2>         with --as: the groups that principal belongs to ("," or ";" between them)
+  --server <url>           send the operations to this Tessera server instead of the local vault
+                           (default: TESSERA_ADDR, then the -server setting); a bare host name
+                           means https://NAME:8740
+  --token-file <file>      with a server: read the token from <file> (yours, mode 0600) instead
+                           of TESSERA_TOKEN or <home>/token
   --home <dir>             Tessera home (default: TESSERA_HOME or ~/.tessera)
   --json                   print the result as JSON
 `;
@@ -31,6 +38,8 @@ export interface SwitchRequest {
   spelt: string;
   json: boolean;
   source: LineSource;
+  /** The global options, for the switches that need no vault (-server, -showserver). */
+  globals: GlobalOptions;
 }
 
 export interface VaultBin<S extends string> {
@@ -65,11 +74,13 @@ export async function runVaultBin<S extends string>(argv: readonly string[], bin
     process.exitCode = parsed.help ? EXIT.ok : EXIT.usage;
     return;
   }
+  const globals: GlobalOptions = { home: options.home, as: options.as, groups: options.groups, server: options.server, tokenFile: options.tokenFile };
   const request: SwitchRequest = {
     args: command.args,
     spelt: command.spelt,
     json: flags.json ?? false,
     source: { fromFile: options.fromFile, stdin: flags.stdin ?? false },
+    globals,
   };
   const offline = bin.offline?.[command.name];
   if (offline) {
@@ -80,7 +91,7 @@ export async function runVaultBin<S extends string>(argv: readonly string[], bin
     }
     return;
   }
-  await runVaultCommand({ home: options.home, as: options.as, groups: options.groups }, (context) => bin.actions[command.name](context, request));
+  await runVaultCommand(globals, (context) => bin.actions[command.name](context, request));
 }
 
 /** A switch's argument that must be one of a few words. */

@@ -274,6 +274,8 @@ export const SecretStatus = Type.Object({
   ),
 });
 
+export const Whoami = Type.Object({ name: Type.String(), groups: Type.Array(Type.String()) }, { description: 'the authenticated caller' });
+
 export const Event = Type.Object({
   seq: Type.Integer(),
   id: Type.Integer(),

@@ -40,6 +40,25 @@ export function createSecretService(deps: SecretServiceDeps) {
 }
 
 export type SecretService = ReturnType<typeof createSecretService>;
+
+/**
+ * The master secret operations a front end calls, served by the service in this process or by a
+ * Tessera server over HTTP (src/client): one interface, two implementations.
+ */
+export type SecretApi = Pick<SecretService, 'init' | 'status' | 'backup' | 'generate' | 'restore' | 'verify' | 'events'>;
+
+/** The vault operations a front end calls, here or over HTTP (src/client). */
+export interface VaultApi {
+  applications: Pick<VaultService['applications'], 'create' | 'get' | 'list' | 'update' | 'setEnabled' | 'delete'>;
+  mappings: Pick<VaultService['mappings'], 'create' | 'list' | 'setEnabled' | 'delete' | 'setCredentials'>;
+  lookup: Pick<VaultService['lookup'], 'getCredentials' | 'hostLookup' | 'purgeCache'>;
+  tickets: Pick<VaultService['tickets'], 'issue' | 'redeem'>;
+  config: Pick<VaultService['config'], 'set' | 'get' | 'delete'>;
+  global: Pick<VaultService['global'], 'get' | 'update'>;
+  dispose(): void;
+}
+export { backupHeaderOf, type BackupInfo } from './backup-header.js';
+import type { VaultService } from './vault-service.js';
 export { createVaultService, type VaultService } from './vault-service.js';
 export type { VaultServiceDeps } from './vault-context.js';
 export { type ChangeSignal, createChangeSignal } from './change-signal.js';

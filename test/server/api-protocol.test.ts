@@ -38,6 +38,7 @@ const API_ROUTES: Record<string, string[]> = {
   '/v1/tickets/redeem': ['post'],
   '/v1/global': ['get', 'patch'],
   '/v1/events': ['get'],
+  '/v1/whoami': ['get'],
   '/v1/secret/status': ['get'],
   '/v1/secret/backup': ['post'],
   '/v1/secret/generate': ['post'],

@@ -3,13 +3,23 @@ import type { Static } from '@sinclair/typebox';
 import { Type } from '@sinclair/typebox';
 import { fail } from '../../errors/index.js';
 import type { ServerDeps } from '../app.js';
-import { Event, EventQuery, GlobalChanges, GlobalInfo, responses } from '../schemas.js';
+import { Event, EventQuery, GlobalChanges, GlobalInfo, Whoami, responses } from '../schemas.js';
 
 /** A date, or a date and time with a zone: what `tessera events --since` takes too. */
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
 /** The SSO system's settings and its event log. */
 export function registerOperationsRoutes(app: FastifyInstance, deps: ServerDeps): void {
+  // Clients (ssoclient) act on the caller's own mappings, so they must learn its name.
+  app.get(
+    '/v1/whoami',
+    { schema: { summary: 'Who the server takes the caller for: its name and groups', response: responses({ 200: Whoami }) } },
+    async (request) => ({
+      name: request.principal.name,
+      groups: [...(request.principal.groups ?? [])],
+    }),
+  );
+
   app.get('/v1/global', { schema: { summary: 'The SSO system settings (ENTSSO global info)', response: responses({ 200: GlobalInfo }) } }, async (request) =>
     deps.vault.global.get(request.principal),
   );
