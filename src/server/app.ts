@@ -96,15 +96,14 @@ export async function buildServer(deps: ServerDeps, options: { https?: object | 
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
+    // Credentials, tickets and backups travel in bodies: no response may be kept by a cache.
+    // Set first, so every answer has it, errors included (sendError sets it too, for fastify's own).
+    void reply.header('cache-control', 'no-store');
     if (closing) throw fail('SHUTTING_DOWN', 'this Tessera node is stopping and takes no new requests: retry on another node, or once it has restarted');
     // An unknown route answers 404 to anyone: the routes are public (/v1/openapi.json).
     if (request.routeOptions.config.public || request.is404) return;
     request.principal = await gate.authenticate(() => credentialsOf(request), `${request.method} ${request.routeOptions.url ?? 'unknown route'}`, request.ip);
-  });
-  app.addHook('onSend', async (_request, reply) => {
-    // Credentials, tickets and backups travel in bodies: no response may be kept by a cache.
-    reply.header('cache-control', 'no-store');
   });
   app.addHook('onResponse', async (request, reply) => {
     deps.metrics.requests.observe(
