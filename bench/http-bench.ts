@@ -77,6 +77,7 @@ export async function runHttpBench(options: HttpBenchOptions): Promise<HttpBench
     logger,
     metrics: createMetrics(bench.secret, () => new Date()),
     scratchDir: join(directory, 'scratch'),
+    guardedPaths: [join(directory, 'vault'), join(directory, 'http.db')],
     now: () => new Date(),
   });
 

@@ -88,6 +88,7 @@ async function serve(context: LocalContext): Promise<void> {
       logger: context.logger,
       metrics: createMetrics(secrets, context.now),
       scratchDir,
+      guardedPaths: guardedPaths(config),
       now: context.now,
     });
   } catch (error) {
@@ -113,6 +114,19 @@ async function serve(context: LocalContext): Promise<void> {
   await events.emit(10504, {});
   await events.emit(10505, {});
   process.stdout.write('Tessera stopped.\n');
+}
+
+/** Tessera's own files and directories: no backup path over HTTP may name them. */
+function guardedPaths(config: LocalContext['config']): string[] {
+  const { database, server } = config;
+  return [
+    config.home,
+    config.sealKeyFile,
+    config.configFile,
+    ...(config.logFile ? [config.logFile] : []),
+    ...(database.kind === 'sqlite' ? [database.file, `${database.file}-wal`, `${database.file}-shm`, `${database.file}-journal`] : []),
+    ...(server.tls ? [server.tls.certFile, server.tls.keyFile, ...(server.tls.clientCaFile ? [server.tls.clientCaFile] : [])] : []),
+  ];
 }
 
 /** The ways a caller may authenticate: API tokens always; OIDC and client certificates when configured. */

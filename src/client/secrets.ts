@@ -49,8 +49,9 @@ export function createHttpSecrets(http: HttpCaller, files: LocalBackupFiles): Se
         throw fail('SERVER_UNREACHABLE', `${http.url} answered a backup download without the file: is it a Tessera server?`);
       const bytes = Buffer.from(downloaded.content, 'base64');
       await files.write(target.file, bytes, target.force);
-      // The server counts a download as kept only once the copy is verified: upload it back.
-      await http.call<unknown>('POST', '/v1/secret/verify', { body: { content: downloaded.content, password } });
+      // The server counts a download as kept only once the copy is verified: upload what the disk holds now.
+      const kept = await files.read(target.file);
+      await http.call<unknown>('POST', '/v1/secret/verify', { body: { content: kept.bytes.toString('base64'), password } });
       return {
         file: target.file,
         vaultId: downloaded.vaultId,

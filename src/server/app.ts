@@ -30,6 +30,8 @@ export interface ServerDeps {
   metrics: ServerMetrics;
   /** A private directory (0700, made on first use) for backups on their way to a download. */
   scratchDir: string;
+  /** Tessera's own files and directories (home, seal key, database, log, configuration, TLS files): no backup path may name them. */
+  guardedPaths: readonly string[];
   now: () => Date;
   /** API tokens, managed over HTTP by SSO administrators; absent: no /v1/tokens routes. */
   tokens?: TokenService;

@@ -108,8 +108,8 @@ export function lookupOperations(context: VaultContext) {
       // A clock set back does not stretch the window: only a check in [checkedAt, checkedAt + window) is skipped.
       if (now >= entry.checkedAt && now - entry.checkedAt < cache.recheckMs) return answer(entry.app, entry.mapping, values);
       const version = await store.changeVersion();
-      // live: nothing purged it while the version was read (a purge zeroes the values).
-      if (entry.live && version === entry.version) {
+      // live, and the same values: nothing purged or expired them while the version was read (both zero them).
+      if (entry.live && entry.values === values && version === entry.version) {
         entry.checkedAt = now;
         return answer(entry.app, entry.mapping, values);
       }
@@ -123,6 +123,8 @@ export function lookupOperations(context: VaultContext) {
         const lifetime = typeof pending === 'number' ? pending : await pending;
         // Kept only if no purge came while this lookup read (the entry would be gone or replaced).
         if (lifetime === 0 || !entry.live || cache.epoch !== epoch) return answerOnce(entry.app, entry.mapping, opened);
+        // Another lookup may have refilled it meanwhile: its values leave the cache zeroed.
+        if (entry.values) cache.dropValues(entry);
         entry.values = { ...opened, expiresAt: now + lifetime };
         return answer(entry.app, entry.mapping, opened);
       }

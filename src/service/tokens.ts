@@ -87,12 +87,15 @@ export function createTokenService(deps: TokenServiceDeps) {
    * the row at once; one through another process counts here within TOKEN_RECHECK_MS.
    */
   const recent = new Map<string, { record: ApiTokenRecord | undefined; readAt: number }>();
+  /** Bumped by every revoke here: a row read while one ran may predate it, and is not kept. */
+  let revokes = 0;
   const tokenRow = async (id: string, now: number): Promise<ApiTokenRecord | undefined> => {
     const cached = recent.get(id);
     if (cached && now - cached.readAt < TOKEN_RECHECK_MS && now >= cached.readAt) return cached.record;
+    const before = revokes;
     const record = await store.getToken(id);
     // Unknown ids are not kept: guessing must not grow the map.
-    if (record) {
+    if (record && revokes === before) {
       if (recent.size >= MAX_RECENT_TOKENS) recent.delete(recent.keys().next().value!);
       recent.set(id, { record, readAt: now });
     } else recent.delete(id);
@@ -144,11 +147,13 @@ export function createTokenService(deps: TokenServiceDeps) {
           throw fail('TOKEN_NOT_FOUND', 'no API token has that id: an id is 16 hexadecimal digits, as tessera token list shows it');
         }
         const key = id.toLowerCase();
+        revokes++;
         if (!(await store.revokeToken(key, deps.now().toISOString(), principal.name))) {
           throw fail('TOKEN_NOT_FOUND', `no API token has the id ${key}, or it was already revoked: list tokens with tessera token list --all`);
         }
         lastWritten.delete(key);
         recent.delete(key);
+        revokes++;
         return tokenInfo((await store.getToken(key))!);
       });
     },

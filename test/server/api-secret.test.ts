@@ -5,7 +5,7 @@
  * password, token or backup in the log or the events.
  */
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/service/index.js';
@@ -226,6 +226,38 @@ describe.each(storeTargets)('the master secret over HTTP on $name', (target) => 
 
   // BUG: a download is written to a scratch file, and a failure names that file: the caller learns the
   // server's scratch path, and 10560 names a file that never existed for anyone.
+  it("never writes over the server's own files, and with force replaces only a backup", async () => {
+    const home = join(api.harness.dir, 'home');
+    const refusedAt = (path: string, what: string) =>
+      error(
+        400,
+        'REQUEST_INVALID',
+        null,
+        `${path} is ${what}, one of the Tessera server's own files or directories: write backups elsewhere, e.g. /var/backups/tessera`,
+      );
+    const sealBefore = await readFile(api.harness.sealKeyFile);
+    expect(failure(await post('backup', { file: api.harness.sealKeyFile, force: true, password: GOOD_PASSWORD }))).toEqual(
+      refusedAt(api.harness.sealKeyFile, `inside ${home}`),
+    );
+    expect(failure(await post('generate', { file: join(home, 'new.bak'), password: GOOD_PASSWORD }))).toEqual(
+      refusedAt(join(home, 'new.bak'), `inside ${home}`),
+    );
+    // Through a link: the link's target decides.
+    await symlink(home, file('home-link'));
+    expect(failure(await post('backup', { file: join(file('home-link'), 'seal.key'), force: true, password: GOOD_PASSWORD })).body.error.code).toBe(
+      'REQUEST_INVALID',
+    );
+    expect(await readFile(api.harness.sealKeyFile)).toEqual(sealBefore);
+
+    await writeFile(file('notes.txt'), 'not a backup\n');
+    expect(failure(await post('backup', { file: file('notes.txt'), force: true, password: GOOD_PASSWORD }))).toEqual(
+      error(400, 'REQUEST_INVALID', null, `${file('notes.txt')} exists and is not a Tessera backup file: force replaces only a backup; choose another file`),
+    );
+    expect(await readFile(file('notes.txt'), 'utf8')).toBe('not a backup\n');
+    expect((await post('backup', { file: file('rotating.bak'), password: GOOD_PASSWORD })).status).toBe(200);
+    expect((await post('backup', { file: file('rotating.bak'), force: true, password: GOOD_PASSWORD })).status).toBe(200);
+  });
+
   it('names no scratch file when a download fails', async () => {
     const answer = failure(await post('backup', { password: 'short' }));
     expect(answer.body.error.code).toBe('PASSWORD_POLICY');

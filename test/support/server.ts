@@ -58,6 +58,7 @@ export async function startTestServer(target: StoreTarget, settings: Partial<Ser
     logger,
     metrics: createMetrics(harness.service, () => harness.clock.now),
     scratchDir,
+    guardedPaths: [join(harness.dir, 'home'), harness.sealKeyFile, harness.logFile, ...(harness.config.kind === 'sqlite' ? [harness.config.file] : [])],
     now: () => harness.clock.now,
   });
   const call = async <T>(

@@ -17,9 +17,10 @@ const MINUTE_MS = 60_000;
 
 /**
  * Turns a request's credentials into a Principal: the first authenticator that applies decides.
- * A source that keeps failing is refused for the rest of its minute before any authenticator
- * runs, so guessing tokens costs an attacker a minute per few tries. Every failure emits 10613,
- * naming the source and the method but never the token or header.
+ * A source that keeps failing gets 429 for each further failure until its minute is over, so
+ * guessing costs an attacker a minute per few tries and cannot flood the event log; good
+ * credentials from the same address still get in. Every counted failure emits 10613, naming
+ * the source and the method but never the token or header.
  */
 export class AuthenticationGate {
   readonly #failures = new Map<string, { windowStart: number; count: number }>();
@@ -36,18 +37,6 @@ export class AuthenticationGate {
    */
   async authenticate(read: () => Credentials, call: string, source: string): Promise<Principal> {
     const now = this.options.now().getTime();
-    const record = this.#current(source, now);
-    if (record && record.count >= this.options.failuresPerMinute) {
-      const retryAfterSeconds = Math.max(1, Math.ceil((record.windowStart + MINUTE_MS - now) / 1000));
-      this.options.onFailure?.('AUTH_RATE_LIMITED');
-      throw Object.assign(
-        fail(
-          'AUTH_RATE_LIMITED',
-          `${source} failed to authenticate ${record.count} times within a minute: wait ${retryAfterSeconds} seconds, then fix the credentials`,
-        ),
-        { retryAfterSeconds },
-      );
-    }
     let method = 'none';
     try {
       const credentials = read();
@@ -59,12 +48,32 @@ export class AuthenticationGate {
       }
     } catch (error) {
       if (!isTesseraError(error, 'UNAUTHENTICATED')) throw error;
+      this.#refuseIfLimited(source, now);
       await this.#failed(source, now, method, call, error);
     }
     this.options.onFailure?.('UNAUTHENTICATED');
     throw fail(
       'UNAUTHENTICATED',
       'this request carries no credentials: send "Authorization: Bearer TOKEN" (an API token from tessera token create, or an OIDC access token) or a client certificate',
+    );
+  }
+
+  /**
+   * A source over its failures for the minute gets 429 for every further failure, without an
+   * event (so failures cannot flood the event log); a caller at the same address (behind one
+   * NAT or proxy) whose credentials are good still gets in.
+   */
+  #refuseIfLimited(source: string, now: number): void {
+    const record = this.#current(source, now);
+    if (!record || record.count < this.options.failuresPerMinute) return;
+    const retryAfterSeconds = Math.max(1, Math.ceil((record.windowStart + MINUTE_MS - now) / 1000));
+    this.options.onFailure?.('AUTH_RATE_LIMITED');
+    throw Object.assign(
+      fail(
+        'AUTH_RATE_LIMITED',
+        `${source} failed to authenticate ${record.count} times within a minute: wait ${retryAfterSeconds} seconds, then fix the credentials`,
+      ),
+      { retryAfterSeconds },
     );
   }
 

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rm } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import { fail } from '../../errors/index.js';
 import type { BackupSource, BackupTarget } from '../../service/index.js';
 import type { ServerDeps } from '../app.js';
+import { checkServerPath } from '../server-paths.js';
 import { BackupRequest, BackupResult, BackupSourceRequest, GenerateRequest, RestoreResult, SecretStatus, VerifyResult, responses } from '../schemas.js';
 
 /** Room for a 1 MiB backup in base64 inside JSON. */
@@ -38,7 +39,11 @@ export function registerSecretRoutes(app: FastifyInstance, deps: ServerDeps): vo
     },
     async (request) => {
       const { file, force, password, reminder } = request.body;
-      if (file !== undefined) return secrets.backup(target(serverPath(file), force, password, reminder), request.principal);
+      if (file !== undefined)
+        return secrets.backup(
+          target(await checkServerPath(file, deps.guardedPaths, { replacing: force === true }), force, password, reminder),
+          request.principal,
+        );
       // A download: written and verified in a private scratch file, handed over, then removed.
       // Made on first use, private to the server's user, inside its trusted home.
       await mkdir(deps.scratchDir, { recursive: true, mode: 0o700 });
@@ -64,7 +69,10 @@ export function registerSecretRoutes(app: FastifyInstance, deps: ServerDeps): vo
     async (request) => {
       const { file, force, password, reminder } = request.body;
       if (file === undefined) throw fail('REQUEST_INVALID', 'generate needs file: the path on the server where the new secret is backed up before it is used');
-      return secrets.generate(target(serverPath(file), force, password, reminder), request.principal);
+      return secrets.generate(
+        target(await checkServerPath(file, deps.guardedPaths, { replacing: force === true }), force, password, reminder),
+        request.principal,
+      );
     },
   );
 
@@ -80,7 +88,7 @@ export function registerSecretRoutes(app: FastifyInstance, deps: ServerDeps): vo
     },
     async (request) => {
       if (request.body.force !== undefined) throw fail('REQUEST_INVALID', 'force applies to restore, not verify');
-      const result = await secrets.verify(source(request), request.principal);
+      const result = await secrets.verify(await source(request, deps), request.principal);
       return { ...result, file: request.body.file ?? null };
     },
   );
@@ -96,7 +104,7 @@ export function registerSecretRoutes(app: FastifyInstance, deps: ServerDeps): vo
       },
     },
     async (request) => {
-      const result = await secrets.restore({ ...source(request), force: request.body.force ?? false }, request.principal);
+      const result = await secrets.restore({ ...(await source(request, deps)), force: request.body.force ?? false }, request.principal);
       return { ...result, file: request.body.file ?? null };
     },
   );
@@ -107,17 +115,12 @@ function target(file: string, force: boolean | undefined, password: string, remi
 }
 
 /** A server path, or the uploaded bytes under a name that says who uploaded them. */
-function source(request: FastifyRequest<{ Body: Static<typeof BackupSourceRequest> }>): BackupSource {
+async function source(request: FastifyRequest<{ Body: Static<typeof BackupSourceRequest> }>, deps: ServerDeps): Promise<BackupSource> {
   const { file, content, password } = request.body;
   const prompt = () => Promise.resolve(password);
   if ((file === undefined) === (content === undefined))
     throw fail('REQUEST_INVALID', 'give either file (a path on the server) or content (the backup, base64)');
-  if (file !== undefined) return { file: serverPath(file), password: prompt };
+  if (file !== undefined) return { file: await checkServerPath(file, deps.guardedPaths, { replacing: false }), password: prompt };
   const who = request.principal.address === undefined ? request.principal.name : `${request.principal.name} from ${request.principal.address}`;
   return { file: `(uploaded by ${who})`, bytes: Buffer.from(content!, 'base64'), password: prompt };
-}
-
-function serverPath(file: string): string {
-  if (!isAbsolute(file)) throw fail('REQUEST_INVALID', `file must be an absolute path on the server, not ${JSON.stringify(file)}`);
-  return file;
 }

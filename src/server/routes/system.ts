@@ -6,6 +6,11 @@ import { Health } from '../schemas.js';
 /** Health, metrics and the API description: served without authentication, they hold no secret. */
 export function registerSystemRoutes(app: FastifyInstance, deps: ServerDeps): void {
   const open = { config: { public: true } };
+  // Anyone may ask, as often as they like: requests that arrive together share one status read
+  // (a seal key read and a keyring unseal), and a failure is logged when the state changes only.
+  let pending: ReturnType<typeof deps.secrets.status> | undefined;
+  const status = () => (pending ??= deps.secrets.status().finally(() => (pending = undefined)));
+  let lastProblem: string | undefined;
 
   app.get(
     '/v1/health',
@@ -19,16 +24,17 @@ export function registerSystemRoutes(app: FastifyInstance, deps: ServerDeps): vo
     },
     async (_request, reply) => {
       try {
-        const status = await deps.secrets.status();
-        const verified = status.backups.filter((backup) => backup.coversCurrent).map((backup) => backup.verifiedAt);
+        const current = await status();
+        lastProblem = undefined;
+        const verified = current.backups.filter((backup) => backup.coversCurrent).map((backup) => backup.verifiedAt);
         return {
           live: true,
           ready: true,
           sealed: false,
           storeReachable: true,
-          vaultId: status.vaultId,
-          currentMsid: status.currentMsid,
-          backupRequired: status.backupRequired,
+          vaultId: current.vaultId,
+          currentMsid: current.currentMsid,
+          backupRequired: current.backupRequired,
           lastVerifiedBackupAt: verified.sort().at(-1) ?? null,
           problem: null,
         };
@@ -36,8 +42,9 @@ export function registerSystemRoutes(app: FastifyInstance, deps: ServerDeps): vo
         // Not ready: say why in the catalogue's words, but nothing a failure nobody planned for holds.
         const known = isTesseraError(error);
         const code = known ? error.code : 'INTERNAL';
-        // Anyone may ask: the answer names the cause, the log has the paths and details.
-        deps.logger.error({ err: error }, 'health check failed');
+        // The answer names the cause; the log has the paths and details, once per change of state.
+        if (lastProblem !== code) deps.logger.error({ err: error }, 'health check failed');
+        lastProblem = code;
         return reply.code(503).send({
           live: true,
           ready: false,

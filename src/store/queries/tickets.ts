@@ -79,7 +79,8 @@ export class TicketRedeemer {
       // ON CONFLICT DO NOTHING: of N concurrent redeemers (in any process) exactly one inserts.
       const inserted = await trx
         .insertInto('redeemed_tickets')
-        .values([...rows.values()])
+        // In id order: two nodes inserting overlapping batches then lock rows in the same order (no deadlock).
+        .values([...rows.values()].sort((a, b) => (a.ticket_id < b.ticket_id ? -1 : a.ticket_id > b.ticket_id ? 1 : 0)))
         .onConflict((conflict) => conflict.column('ticket_id').doNothing())
         .returning('ticket_id')
         .execute();
