@@ -10,6 +10,9 @@
  *    service as a ratio to a prepared point read + one AES-256-GCM decrypt of the same row
  *    (targets: at least 0.7x without cache hits, 2x on cache hits; SQLite, and PostgreSQL when reachable), ticket issue and redeem per
  *    second, and master secret rotation time as applications and mappings grow.
+ * 4. the HTTP API (bench/http-bench.ts) at concurrency 64, load from a separate process: lookups
+ *    vs a bare fastify route (requests per second >= 0.5x, p99 <= 2x) and ticket redeems vs one
+ *    durable commit per request (>= 1x). BENCH_HTTP_SECONDS, BENCH_HTTP_TICKETS size it.
  *
  * Prints tables, then one line `BENCH_JSON {...}` with every number. This is a measurement,
  * not a test: it exits 0 whatever the ratios are. Environment knobs: BENCH_ROUNDS,
@@ -26,6 +29,7 @@ import { runKeyringBench } from './keyring-bench.js';
 import { cpuSnapshot, othersShare } from './machine.js';
 import { SUBJECTS, runServiceBench } from './service-bench.js';
 import { envInt, round, table } from './stats.js';
+import { formatHttpBench, runHttpBench } from './http-bench.js';
 import { DEFAULT_PG_URL, envScale, formatVaultBench, runVaultBench, vaultJson } from './vault-bench.js';
 
 const TARGET_RATIO = 1.2;
@@ -125,6 +129,15 @@ async function main(): Promise<void> {
     });
     console.log(formatVaultBench(vault));
 
+    // Part 4 ---------------------------------------------------------------------------
+    const http = await runHttpBench({
+      directory: join(directory, 'http'),
+      connections: 64,
+      seconds: envInt('BENCH_HTTP_SECONDS', 5),
+      tickets: envInt('BENCH_HTTP_TICKETS', 10_000),
+    });
+    console.log(`\n${formatHttpBench(http)}`);
+
     const seconds = (performance.now() - started) / 1000;
     const others = othersShare(cpuBefore, cpuSnapshot());
     console.log(
@@ -161,6 +174,7 @@ async function main(): Promise<void> {
       loadAverageBefore: round(loadBefore, 2),
       othersCpuShare: others === undefined ? null : round(others),
       targetRatio: TARGET_RATIO,
+      http,
       service: {
         kdf: service.kdf,
         warmupRounds: service.warmupRounds,
