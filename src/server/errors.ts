@@ -1,5 +1,5 @@
 import type { FastifyError } from 'fastify';
-import { errorCatalog, isTesseraError, type TesseraError } from '../errors/index.js';
+import { errorCatalog, isTesseraError } from '../errors/index.js';
 
 export interface ErrorReply {
   status: number;
@@ -48,10 +48,6 @@ export function errorReply(error: unknown, correlationId: string): ErrorReply {
     },
     unexpected: true,
   };
-}
-
-export function tesseraReply(error: TesseraError): ErrorReply {
-  return reply(error.status, error.code, error.message, error.eventId ?? null);
 }
 
 function reply(status: number, code: string, message: string, event: number | null = null): ErrorReply {
