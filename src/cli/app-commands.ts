@@ -2,10 +2,10 @@ import type { Command } from 'commander';
 import { fail, isTesseraError, withMessage } from '../errors/index.js';
 import type { ApplicationChanges } from '../service/index.js';
 import { nameKey } from '../vault/index.js';
-import { type ApplicationDefinition, applicationsToXml, parseApplicationsXml } from '../vault/xml/index.js';
+import { type ApplicationStatement, applicationsToXml, parseApplicationsXml, parseApplicationUpdatesXml } from '../vault/xml/index.js';
 import type { CliContext } from './context.js';
 import { splitAccountList } from './principal.js';
-import { marker, renderApplication, renderApplicationList, shown } from './render.js';
+import { marker, printNote, renderApplication, renderApplicationList, shown } from './render.js';
 import { type GlobalOptions, printJson, runVaultCommand } from './run.js';
 import type { Application } from './vault-types.js';
 import { definitionOf, readXmlFile, writeXmlFile } from './xml-files.js';
@@ -22,7 +22,7 @@ export const appActions = {
   /** Creates every application of the file (created disabled, then enabled where it says enableApp=yes). */
   async createFromFile(context: CliContext, file: string, options: JsonOption): Promise<void> {
     const { text, source } = await readXmlFile(context, file);
-    const definitions = parseApplicationsXml(text, source);
+    const definitions = parseApplicationsXml(text, source, printNote);
     const { applications } = context.vault;
     const created: Application[] = [];
     for (const definition of definitions) {
@@ -37,17 +37,18 @@ export const appActions = {
     if (created.length === 0) say(shown`${source} defines no applications: nothing was created.`);
   },
 
-  /** ENTSSO's -updateapps: each application of the file is brought to its definition there. */
+  /** ENTSSO's -updateapps: each application of the file changes in what the file states, and nothing else. */
   async updateFromFile(context: CliContext, file: string, options: JsonOption): Promise<void> {
     const { text, source } = await readXmlFile(context, file);
     const { applications } = context.vault;
     const updated: Application[] = [];
-    for (const definition of parseApplicationsXml(text, source)) {
-      await inItem(`application ${definition.name}`, updated, async () => {
-        let app = await applications.get(definition.name, context.principal);
-        const changes = changesTo(app, definition);
+    for (const statement of parseApplicationUpdatesXml(text, source, printNote)) {
+      await inItem(`application ${statement.name}`, updated, async () => {
+        let app = await applications.get(statement.name, context.principal);
+        const changes = changesTo(app, statement);
         if (Object.keys(changes).length > 0) app = await applications.update(app.name, changes, context.principal);
-        if (definition.flags.enableApp !== app.flags.enableApp) app = await applications.setEnabled(app.name, definition.flags.enableApp, context.principal);
+        const enable = statement.flags.enableApp;
+        if (enable !== undefined && enable !== app.flags.enableApp) app = await applications.setEnabled(app.name, enable, context.principal);
         updated.push(app);
         if (!options.json) say(shown`Updated application ${app.name} ${state(app)}.`);
       });
@@ -123,25 +124,28 @@ export async function inItem(what: string, done: ReadonlyArray<{ name: string } 
   }
 }
 
-/** The changes that bring `app` to `definition`; only what differs, so no role is needed for what stays. */
-function changesTo(app: Application, definition: ApplicationDefinition): ApplicationChanges {
-  if (definition.type !== app.type) {
-    throw fail('APP_IMMUTABLE', `${app.name} is a ${app.type} application and the file makes it ${definition.type}: delete and recreate it to change its type`);
-  }
+/** The changes the file states for `app`: only what it states and what differs, so no role is needed for what stays. */
+function changesTo(app: Application, statement: ApplicationStatement): ApplicationChanges {
   const fieldsOf = (fields: Application['fields']) => JSON.stringify([...fields].sort((a, b) => a.ordinal - b.ordinal));
-  if (fieldsOf(definition.fields) !== fieldsOf(app.fields)) {
-    throw fail('APP_IMMUTABLE', `the fields of ${app.name} cannot change after creation: delete and recreate the application`);
+  if (statement.fields !== undefined && fieldsOf(statement.fields) !== fieldsOf(app.fields)) {
+    throw fail(
+      'APP_IMMUTABLE',
+      `the fields of ${app.name} cannot change after creation: leave <field> out of the file to keep them, or delete and recreate the application`,
+    );
   }
   const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((item, i) => item === b[i]);
   const changes: ApplicationChanges = {};
-  if (definition.description !== app.description) changes.description = definition.description;
-  if (definition.contact !== app.contact) changes.contact = definition.contact;
-  if (!sameList(definition.userAccounts, app.userAccounts)) changes.userAccounts = definition.userAccounts;
-  if (!sameList(definition.adminAccounts, app.adminAccounts)) changes.adminAccounts = definition.adminAccounts;
-  if (definition.windowsAccount !== app.windowsAccount) changes.windowsAccount = definition.windowsAccount;
-  if (definition.ticketTimeoutMinutes !== app.ticketTimeoutMinutes) changes.ticketTimeoutMinutes = definition.ticketTimeoutMinutes;
+  if (statement.description !== undefined && statement.description !== app.description) changes.description = statement.description;
+  if (statement.contact !== undefined && statement.contact !== app.contact) changes.contact = statement.contact;
+  if (statement.userAccounts !== undefined && !sameList(statement.userAccounts, app.userAccounts)) changes.userAccounts = statement.userAccounts;
+  if (statement.adminAccounts !== undefined && !sameList(statement.adminAccounts, app.adminAccounts)) changes.adminAccounts = statement.adminAccounts;
+  if (statement.windowsAccount !== undefined && statement.windowsAccount !== app.windowsAccount) changes.windowsAccount = statement.windowsAccount;
+  if (statement.ticketTimeoutMinutes !== undefined && statement.ticketTimeoutMinutes !== app.ticketTimeoutMinutes) {
+    changes.ticketTimeoutMinutes = statement.ticketTimeoutMinutes;
+  }
+  // The type follows from groupApp, configStoreApp and <windowsAccount>, which the service keeps as created (APP_IMMUTABLE).
   const flags = Object.fromEntries(
-    Object.entries(definition.flags).filter(([name, value]) => name !== 'enableApp' && app.flags[name as keyof typeof app.flags] !== value),
+    Object.entries(statement.flags).filter(([name, value]) => name !== 'enableApp' && app.flags[name as keyof typeof app.flags] !== value),
   );
   if (Object.keys(flags).length > 0) changes.flags = flags;
   return changes;

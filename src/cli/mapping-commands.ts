@@ -3,7 +3,7 @@ import { fail } from '../errors/index.js';
 import { mappingsToXml, parseMappingsXml } from '../vault/xml/index.js';
 import { inItem } from './app-commands.js';
 import type { CliContext } from './context.js';
-import { marker, renderMappings, shown } from './render.js';
+import { marker, printNote, renderMappings, shown } from './render.js';
 import { type GlobalOptions, printJson, runVaultCommand } from './run.js';
 import type { Mapping } from './vault-types.js';
 import { readXmlFile, writeXmlFile } from './xml-files.js';
@@ -49,7 +49,7 @@ export const mappingActions = {
     const { text, source } = await readXmlFile(context, file);
     const done: string[] = [];
     const records: unknown[] = [];
-    for (const definition of parseMappingsXml(text, source)) {
+    for (const definition of parseMappingsXml(text, source, printNote)) {
       const what = `the mapping of ${definition.account} to ${definition.application}`;
       await inItem(what, done, async () => {
         records.push(
@@ -70,7 +70,7 @@ export const mappingActions = {
   async deleteFromFile(context: CliContext, file: string, options: JsonOption): Promise<void> {
     const { text, source } = await readXmlFile(context, file);
     const deleted: string[] = [];
-    for (const definition of parseMappingsXml(text, source)) {
+    for (const definition of parseMappingsXml(text, source, printNote)) {
       const what = `the mapping of ${definition.account} to ${definition.application}`;
       await inItem(what, deleted, async () => {
         await context.vault.mappings.delete(definition.application, definition.account, context.principal);

@@ -39,6 +39,11 @@ export function terminalJson(value: unknown): string {
   );
 }
 
+/** A line for the reader that is neither output nor an error: `note: …` on standard error, so --json stays clean. */
+export function printNote(text: string): void {
+  process.stderr.write(`note: ${escapeControl(text)}\n`);
+}
+
 export const MASK = '********';
 
 export const marker = (enabled: boolean): string => (enabled ? '(E)' : '(D)');

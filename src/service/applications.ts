@@ -1,6 +1,6 @@
 import { fail } from '../errors/index.js';
 import type { ApplicationFlags, ApplicationRecord } from '../store/vault-types.js';
-import { type ApplicationInput, IMMUTABLE_FLAGS, checkAccount, checkNewApplication, checkText, checkTicketTimeout, newDataKey } from '../vault/index.js';
+import { type ApplicationInput, IMMUTABLE_FLAGS, checkApplication, checkNewApplication, newDataKey } from '../vault/index.js';
 import { authorize, hasRole } from './authorize.js';
 import type { Principal } from './deps.js';
 import { clientComputer } from './principal.js';
@@ -72,15 +72,10 @@ export function applicationOperations(context: VaultContext) {
         if (changes.adminAccounts && !hasRole(principal, global, 'affiliateAdmin')) {
           throw fail('ACCESS_DENIED', `only SSO affiliate administrators may change who administers ${app.name}`);
         }
-        for (const account of [...(changes.userAccounts ?? []), ...(changes.adminAccounts ?? [])]) checkAccount(account);
-        if (changes.description !== undefined) checkText('description', changes.description);
-        if (changes.contact !== undefined) checkText('contact', changes.contact);
-        if (changes.ticketTimeoutMinutes !== undefined) checkTicketTimeout(changes.ticketTimeoutMinutes);
-        if (changes.windowsAccount !== undefined) {
-          if (app.type !== 'hostGroup') throw fail('APP_INVALID', `only host group applications have a windowsAccount; ${app.name} is ${app.type}`);
-          if (changes.windowsAccount === null) throw fail('APP_INVALID', `host group application ${app.name} needs its windowsAccount`);
-          checkAccount(changes.windowsAccount);
-        }
+        // The application as it would be, held to the rules it was created under.
+        const { id: _id, createdAt: _created, updatedAt: _updated, version: _version, ...current } = app;
+        const stated = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
+        checkApplication({ ...current, ...stated, flags });
         const { flags: _flags, ...rest } = changes;
         return store.updateApplication(app.id, app.version, { ...rest, flags, updatedAt: context.now().toISOString() });
       });

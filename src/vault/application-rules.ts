@@ -37,6 +37,23 @@ export const DEFAULT_FLAGS: Readonly<ApplicationFlags> = Object.freeze({
   disableCredCache: false,
 });
 
+/**
+ * The flags an application of `type` has when its definition states none: ENTSSO's defaults
+ * (windowsInitiatedSSO yes, the others no), with the type's own flag set, and host-initiated SSO
+ * for a host group application, which exists for it.
+ */
+export function defaultFlags(type: ApplicationType): ApplicationFlags {
+  return { ...DEFAULT_FLAGS, groupApp: type === 'group', configStoreApp: type === 'configStore', hostInitiatedSSO: type === 'hostGroup' };
+}
+
+/** Each type as messages name it. */
+export const TYPE_NAMES: Readonly<Record<ApplicationType, string>> = {
+  individual: 'an individual application',
+  group: 'a group application',
+  hostGroup: 'a host group application',
+  configStore: 'a config store application',
+};
+
 /** Flags fixed at creation, as in ENTSSO (10566). */
 export const IMMUTABLE_FLAGS = ['groupApp', 'configStoreApp', 'adminAccountSame'] as const;
 
@@ -51,6 +68,15 @@ export function checkApplicationName(name: string): void {
 
 /** Validates a new application's definition; returns it with the rules applied (created disabled). */
 export function checkNewApplication(input: ApplicationInput): ApplicationInput {
+  checkApplication(input);
+  return { ...input, flags: { ...input.flags, enableApp: false } };
+}
+
+/**
+ * Every rule an application's definition must keep, the same at creation and after each update,
+ * so an update can never make what creation refuses.
+ */
+export function checkApplication(input: ApplicationInput): void {
   checkApplicationName(input.name);
   checkText('description', input.description);
   checkText('contact', input.contact);
@@ -65,7 +91,6 @@ export function checkNewApplication(input: ApplicationInput): ApplicationInput {
     throw fail('APP_INVALID', `only host group applications have a windowsAccount; ${input.name} is of type ${input.type}`);
   }
   checkTicketTimeout(input.ticketTimeoutMinutes);
-  return { ...input, flags: { ...input.flags, enableApp: false } };
 }
 
 /** A description or contact: at most LIMITS.textLength characters, nothing that changes how it is shown. */
@@ -92,12 +117,12 @@ export function checkTicketTimeout(minutes: number | null): void {
 
 function checkFlagsForType(name: string, type: ApplicationType, flags: ApplicationFlags): void {
   const problems: string[] = [];
-  if (flags.groupApp !== (type === 'group')) problems.push(`groupApp must be ${type === 'group' ? 'yes' : 'no'} for a ${type} application`);
+  if (flags.groupApp !== (type === 'group')) problems.push(`groupApp must be ${type === 'group' ? 'yes' : 'no'} for ${TYPE_NAMES[type]}`);
   if (flags.configStoreApp !== (type === 'configStore'))
-    problems.push(`configStoreApp must be ${type === 'configStore' ? 'yes' : 'no'} for a ${type} application`);
+    problems.push(`configStoreApp must be ${type === 'configStore' ? 'yes' : 'no'} for ${TYPE_NAMES[type]}`);
   if (type === 'group' && flags.hostInitiatedSSO) problems.push('group applications are Windows-initiated only (hostInitiatedSSO must be no)');
   if (type === 'hostGroup' && !flags.hostInitiatedSSO) problems.push('host group applications need hostInitiatedSSO=yes');
-  if (flags.validateTickets && !flags.allowTickets) problems.push('validateTickets needs allowTickets');
+  // validateTickets without allowTickets is what ENTSSO's own samples write: it applies once tickets are allowed.
   if (problems.length > 0) throw fail('APP_INVALID_FLAGS', `the flags of ${name} conflict: ${problems.join('; ')}`);
 }
 

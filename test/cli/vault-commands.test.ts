@@ -114,18 +114,18 @@ function commands(target: StoreTarget): void {
     const fromFile = ok(await ssomanage(vault, ['-updateapps', file]), '-updateapps').stdout;
     expect(fromFile).toBe('Updated application PayrollHost (E) enabled.\n');
     const shown = JSON.parse(ok(await vault.tessera(['app', 'show', 'PayrollHost', '--json']), 'app show').stdout) as Application;
-    // The file is the whole definition: what it says (and leaves at its default) is what the application now has.
+    // What the file states is what the application now has; what it leaves out (the ticket lifetime) stays.
     expect(shown).toMatchObject({
       contact: 'payroll@example.org',
       description: 'Mainframe payroll',
       userAccounts: ['CORP\\Payroll Users'],
-      ticketTimeoutMinutes: null,
+      ticketTimeoutMinutes: 15,
       flags: { enableApp: true },
     });
     const fields = await writeBeside(vault, 'payroll-fields.xml', PAYROLL_HOST_XML.replace('label="Passphrase"', 'label="Password"'));
     expect(failure(await vault.tessera(['app', 'update', '--file', fields]))).toEqual({
       code: 1,
-      error: 'error APP_IMMUTABLE: application PayrollHost: the fields of PayrollHost cannot change after creation: delete and recreate the application',
+      error: 'error APP_IMMUTABLE: application PayrollHost: the fields of PayrollHost cannot change after creation: leave <field> out of the file to keep them, or delete and recreate the application',
     });
   });
 

@@ -106,7 +106,7 @@ describe('a new application', () => {
   });
 
   it.each([
-    ['an individual application with groupApp', input({ flags: flags({ groupApp: true }) }), 'groupApp must be no for a individual application'],
+    ['an individual application with groupApp', input({ flags: flags({ groupApp: true }) }), 'groupApp must be no for an individual application'],
     [
       'a group application without groupApp',
       input({ type: 'group', flags: flags({ groupApp: false }, 'group') }),
@@ -115,12 +115,12 @@ describe('a new application', () => {
     [
       'an individual application with configStoreApp',
       input({ flags: flags({ configStoreApp: true }) }),
-      'configStoreApp must be no for a individual application',
+      'configStoreApp must be no for an individual application',
     ],
     [
       'a config store without configStoreApp',
       input({ type: 'configStore', flags: flags({ configStoreApp: false }, 'configStore') }),
-      'configStoreApp must be yes for a configStore application',
+      'configStoreApp must be yes for a config store application',
     ],
     [
       'a host-initiated group application',
@@ -132,14 +132,13 @@ describe('a new application', () => {
       input({ type: 'hostGroup', windowsAccount: 'CORP\\svc', flags: flags({ hostInitiatedSSO: false }, 'hostGroup') }),
       'host group applications need hostInitiatedSSO=yes',
     ],
-    ['ticket validation without tickets', input({ flags: flags({ validateTickets: true }) }), 'validateTickets needs allowTickets'],
   ])('refuses flags that conflict: %s', (_what, app, problem) => {
     expect(outcome(() => checkNewApplication(app))).toBe(`APP_INVALID_FLAGS: the flags of ${app.name} conflict: ${problem}`);
   });
 
   it('lists every flag conflict at once, and accepts the combinations each type needs', () => {
-    expect(outcome(() => checkNewApplication(input({ flags: flags({ groupApp: true, validateTickets: true }) })))).toBe(
-      'APP_INVALID_FLAGS: the flags of Payroll conflict: groupApp must be no for a individual application; validateTickets needs allowTickets',
+    expect(outcome(() => checkNewApplication(input({ flags: flags({ groupApp: true, configStoreApp: true }) })))).toBe(
+      'APP_INVALID_FLAGS: the flags of Payroll conflict: groupApp must be no for an individual application; configStoreApp must be no for an individual application',
     );
     expect(outcome(() => checkNewApplication(input({ flags: flags({ allowTickets: true, validateTickets: true }) })))).toBe('ok');
     expect(outcome(() => checkNewApplication(input({ type: 'group' })))).toBe('ok');

@@ -198,7 +198,7 @@ describe('parseApplicationsXml errors name the line and the fix', () => {
     expect(appError('    <field ordinal="0" label="Id"/>', '    <flags allowTicket="yes"/>')).toBe(
       'apps.xml line 4: unknown flag "allowTicket" (did you mean allowTickets?): the known flags are enableApp, groupApp, configStoreApp, ' +
         'hostInitiatedSSO, windowsInitiatedSSO, validatePassword, allowTickets, validateTickets, timeoutTickets, allowLocalAccounts, ' +
-        'adminAccountSame, disableCredCache, appTicketTimeout',
+        'adminAccountSame, disableCredCache (each yes or no), and appTicketTimeout (minutes)',
     );
   });
 
@@ -588,7 +588,13 @@ describe('export then import is lossless', () => {
       ...app,
       windowsAccount: app.type === 'hostGroup' ? app.windowsAccount : null,
       fields: app.fields.map((field, ordinal) => ({ ordinal, ...field, masked: ordinal > 0 && field.masked })),
-      flags: { ...app.flags, groupApp: app.type === 'group', configStoreApp: app.type === 'configStore' },
+      flags: {
+        ...app.flags,
+        groupApp: app.type === 'group',
+        configStoreApp: app.type === 'configStore',
+        // What the vault holds: group applications are Windows-initiated, host group ones host-initiated.
+        hostInitiatedSSO: app.type === 'hostGroup' || (app.type !== 'group' && app.flags.hostInitiatedSSO),
+      },
     }));
 
   it('for applications', () => {

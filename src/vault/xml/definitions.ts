@@ -3,7 +3,7 @@
  * rules (account syntax, flag conflicts, limits) are checked where a definition is used;
  * the XML layer checks what it can point to a line for.
  */
-import type { ApplicationRecord } from '../../store/index.js';
+import type { ApplicationFlags, ApplicationRecord, FieldDefinition } from '../../store/index.js';
 
 export type ApplicationDefinition = Pick<
   ApplicationRecord,
@@ -17,4 +17,21 @@ export interface MappingDefinition {
   application: string;
   /** `<externalUserId>`. */
   externalUser: string;
+}
+
+/**
+ * What one `<application>` of a file states, nothing more: `-createapps` gives the rest ENTSSO's
+ * defaults, `-updateapps` changes only what is stated.
+ */
+export interface ApplicationStatement {
+  name: string;
+  line: number;
+  description?: string;
+  contact?: string;
+  userAccounts?: string[];
+  adminAccounts?: string[];
+  windowsAccount?: string;
+  fields?: FieldDefinition[];
+  flags: Partial<ApplicationFlags>;
+  ticketTimeoutMinutes?: number;
 }

@@ -1,141 +1,150 @@
 /**
- * Reading the tree with errors that point at a line: known children and attributes (names
- * compared without case, as ENTSSO's own samples vary), single elements, text-only elements.
+ * Reading the tree with errors that point at a line. One XmlReader reads one file: it knows the
+ * file's name for messages, gathers the notes a reader should see (an older name read as its
+ * current one) and the problems worth reporting together (every unknown name of the file, not
+ * just the first).
  */
+import { isTesseraError, type TesseraError } from '../../errors/index.js';
 import { LIMITS } from '../application-rules.js';
 import type { TextKind } from '../text-rules.js';
-import { xmlError } from './location.js';
+import { type Position, xmlError, xmlErrors } from './location.js';
 import { valueProblem } from './rules.js';
-import { closest } from './suggest.js';
 import type { XmlAttribute, XmlElement } from './tree.js';
 import { parseWholeNumber, parseYesNo, splitAccounts, YES_NO_FIX } from './values.js';
 
-/** Children grouped by their known name, in document order; `aliases` maps known misspellings. */
-export function childrenOf(
-  source: string,
-  parent: XmlElement,
-  known: readonly string[],
-  aliases: Readonly<Record<string, string>> = {},
-): Map<string, XmlElement[]> {
-  if (parent.text !== '') {
-    throw xmlError(source, { line: parent.line }, `<${parent.name}> holds the text "${preview(parent.text)}", and only elements belong there`);
+/** Receives each note of a file once, e.g. `apps.xml line 5: <userGroup> is read as <appUserAccount> (…)`. */
+export type NoteListener = (note: string) => void;
+
+export class XmlReader {
+  private readonly problems: Array<{ line: number; message: string }> = [];
+
+  constructor(
+    readonly source: string,
+    private readonly onNote: NoteListener = () => undefined,
+  ) {}
+
+  error(at: Position, message: string): TesseraError {
+    return xmlError(this.source, at, message);
   }
-  const names = new Map(known.map((name) => [name.toLowerCase(), name]));
-  for (const [alias, name] of Object.entries(aliases)) names.set(alias.toLowerCase(), name);
-  const groups = new Map<string, XmlElement[]>();
-  for (const child of parent.children) {
-    const name = names.get(child.name.toLowerCase());
-    if (name === undefined) {
-      const guess = closest(child.name, known);
-      throw xmlError(
-        source,
-        { line: child.line },
-        `unknown element <${child.name}> in <${parent.name}>${guess ? ` (did you mean <${guess}>?)` : ''}: ` +
-          `the known elements are ${known.map((k) => `<${k}>`).join(', ')}`,
-      );
+
+  /** A problem that does not stop the reading: reported with the others when the file is read. */
+  problem(line: number, message: string): void {
+    this.problems.push({ line, message });
+  }
+
+  note(line: number, message: string): void {
+    this.onNote(`${this.source} line ${line}: ${message}`);
+  }
+
+  /**
+   * Runs `read`, then reports every problem gathered, in line order, with the error that stopped
+   * the reading if one did: one run names every unknown element and flag of the file.
+   */
+  read<T>(read: () => T): T {
+    let result: T;
+    try {
+      result = read();
+    } catch (error) {
+      if (this.problems.length === 0 || !isTesseraError(error, 'XML_INVALID')) throw error;
+      const at = /^.*? line (\d+)(?:, column \d+)?: /.exec(error.message);
+      const line = at ? Number(at[1]) : Infinity;
+      // An error on a line already reported follows from that problem (a misspelt label, then "needs a label").
+      if (!this.problems.some((problem) => problem.line === line)) this.problems.push({ line, message: at ? error.message.slice(at[0].length) : error.message });
+      throw this.reported();
     }
-    const group = groups.get(name);
-    if (group) group.push(child);
-    else groups.set(name, [child]);
+    if (this.problems.length > 0) throw this.reported();
+    return result;
   }
-  return groups;
-}
 
-/** The one child called `name`, if any; a second one is an error. */
-export function single(source: string, parent: XmlElement, children: Map<string, XmlElement[]>, name: string): XmlElement | undefined {
-  const [first, second] = children.get(name) ?? [];
-  if (first && second) throw xmlError(source, { line: second.line }, `<${name}> is given twice in <${parent.name}> (first on line ${first.line}): keep one`);
-  return first;
-}
+  private reported(): TesseraError {
+    const sorted = [...this.problems].sort((a, b) => a.line - b.line);
+    return xmlErrors(this.source, sorted);
+  }
 
-/** Attributes by their known name; `noun` words the error ("unknown flag …"). */
-export function attributesOf(source: string, element: XmlElement, known: readonly string[], noun = 'attribute'): Map<string, XmlAttribute> {
-  const names = new Map(known.map((name) => [name.toLowerCase(), name]));
-  const found = new Map<string, XmlAttribute>();
-  for (const attribute of element.attributes) {
-    const name = names.get(attribute.name.toLowerCase());
-    if (name === undefined) {
-      if (known.length === 0)
-        throw xmlError(source, { line: attribute.line }, `<${element.name}> takes no attributes: remove ${attribute.name}="${preview(attribute.value)}"`);
-      const guess = closest(attribute.name, known);
-      const on = noun === 'attribute' ? ` on <${element.name}>` : '';
-      throw xmlError(
-        source,
-        { line: attribute.line },
-        `unknown ${noun} "${attribute.name}"${on}${guess ? ` (did you mean ${guess}?)` : ''}: the known ${noun}s are ${known.join(', ')}`,
-      );
+  /** Children grouped by name (the schema pass has given every child its known name), in document order. */
+  childrenOf(parent: XmlElement): Map<string, XmlElement[]> {
+    if (parent.text !== '') {
+      throw this.error({ line: parent.line }, `<${parent.name}> holds the text "${preview(parent.text)}", and only elements belong there`);
     }
-    const earlier = found.get(name);
-    if (earlier) {
-      throw xmlError(
-        source,
-        { line: attribute.line },
-        `${noun} ${name} is given twice on <${element.name}> (as ${earlier.name} and ${attribute.name}): keep one`,
-      );
+    const groups = new Map<string, XmlElement[]>();
+    for (const child of parent.children) {
+      const group = groups.get(child.name);
+      if (group) group.push(child);
+      else groups.set(child.name, [child]);
     }
-    found.set(name, attribute);
+    return groups;
   }
-  return found;
-}
 
-/** The text of an element that holds text only, without attributes. */
-export function leafText(source: string, element: XmlElement): string {
-  const [child] = element.children;
-  if (child) throw xmlError(source, { line: child.line }, `<${element.name}> holds text only, not elements like <${child.name}>`);
-  attributesOf(source, element, []);
-  return element.text;
-}
-
-/** An element whose meaning is all in its attributes, like <field …/> and <flags …/>. */
-export function checkEmpty(source: string, element: XmlElement): void {
-  const [child] = element.children;
-  if (child || element.text !== '') {
-    const what = child ? `the element <${child.name}>` : `the text "${preview(element.text)}"`;
-    throw xmlError(source, { line: child?.line ?? element.line }, `<${element.name}> holds ${what}, and takes attributes only: write <${element.name} …/>`);
+  /** The one child called `name`, if any; a second one is an error. */
+  single(parent: XmlElement, children: Map<string, XmlElement[]>, name: string): XmlElement | undefined {
+    const [first, second] = children.get(name) ?? [];
+    if (first && second) throw this.error({ line: second.line }, `<${name}> is given twice in <${parent.name}> (first on line ${first.line}): keep one`);
+    return first;
   }
-}
 
-export function yesNoAttribute(source: string, attribute: XmlAttribute | undefined, fallback: boolean): boolean {
-  if (attribute === undefined) return fallback;
-  const value = parseYesNo(attribute.value);
-  if (value === undefined) throw xmlError(source, { line: attribute.line }, `${attribute.name}="${preview(attribute.value)}" is not yes or no: ${YES_NO_FIX}`);
-  return value;
-}
-
-export function yesNoText(source: string, element: XmlElement): boolean {
-  const text = leafText(source, element);
-  const value = parseYesNo(text);
-  if (value === undefined) throw xmlError(source, { line: element.line }, `<${element.name}> holds "${preview(text)}", which is not yes or no: ${YES_NO_FIX}`);
-  return value;
-}
-
-/** A whole number (of `unit`) within `range`, from an element's text or an attribute. */
-export function wholeNumber(source: string, at: XmlElement | XmlAttribute, raw: string, range: { min: number; max: number }, unit = ''): number {
-  const value = parseWholeNumber(raw);
-  if (value === undefined || value < range.min || value > range.max) {
-    const of = unit === '' ? '' : ` of ${unit}`;
-    const within = range.max !== Number.MAX_SAFE_INTEGER ? ` from ${range.min} to ${range.max}` : range.min > 0 ? ` of at least ${range.min}` : '';
-    throw xmlError(source, { line: at.line }, `${at.name} "${preview(raw)}" is not a whole number${of}${within}`);
+  /** Attributes by name (the schema pass has refused or renamed every unknown one). */
+  attributesOf(element: XmlElement): Map<string, XmlAttribute> {
+    return new Map(element.attributes.map((attribute) => [attribute.name, attribute]));
   }
-  return value;
-}
 
-/** The accounts of several same-named elements, each possibly a ';' or ',' separated list. */
-export function accountsOf(source: string, elements: readonly XmlElement[] | undefined): string[] {
-  return (elements ?? []).flatMap((element) =>
-    splitAccounts(leafText(source, element)).map((account) => checkedValue(source, element.line, `<${element.name}>`, account, 'name', LIMITS.accountLength)),
-  );
-}
+  /** The text of an element that holds text only. */
+  leafText(element: XmlElement): string {
+    const [child] = element.children;
+    if (child) throw this.error({ line: child.line }, `<${element.name}> holds text only, not elements like <${child.name}>`);
+    return element.text;
+  }
 
-/**
- * `value` if the vault's text rules (text-rules.ts) allow it as a `kind` of at most `max`
- * characters; else XML_INVALID naming the line, the character and the fix. The service checks
- * again: this is for the line number.
- */
-export function checkedValue(source: string, line: number, what: string, value: string, kind: TextKind, max: number): string {
-  const problem = valueProblem(what, value, kind, max);
-  if (problem !== undefined) throw xmlError(source, { line }, problem);
-  return value;
+  /** An element whose meaning is all in its attributes, like <field …/> and <flags …/>. */
+  checkEmpty(element: XmlElement): void {
+    const [child] = element.children;
+    if (child || element.text !== '') {
+      const what = child ? `the element <${child.name}>` : `the text "${preview(element.text)}"`;
+      throw this.error({ line: child?.line ?? element.line }, `<${element.name}> holds ${what}, and takes attributes only: write <${element.name} …/>`);
+    }
+  }
+
+  yesNoAttribute(attribute: XmlAttribute | undefined, fallback: boolean): boolean {
+    if (attribute === undefined) return fallback;
+    const value = parseYesNo(attribute.value);
+    if (value === undefined) throw this.error({ line: attribute.line }, `${attribute.name}="${preview(attribute.value)}" is not yes or no: ${YES_NO_FIX}`);
+    return value;
+  }
+
+  yesNoText(element: XmlElement): boolean {
+    const text = this.leafText(element);
+    const value = parseYesNo(text);
+    if (value === undefined) throw this.error({ line: element.line }, `<${element.name}> holds "${preview(text)}", which is not yes or no: ${YES_NO_FIX}`);
+    return value;
+  }
+
+  /** A whole number (of `unit`) within `range`, from an element's text or an attribute. */
+  wholeNumber(at: XmlElement | XmlAttribute, raw: string, range: { min: number; max: number }, unit = ''): number {
+    const value = parseWholeNumber(raw);
+    if (value === undefined || value < range.min || value > range.max) {
+      const of = unit === '' ? '' : ` of ${unit}`;
+      const within = range.max !== Number.MAX_SAFE_INTEGER ? ` from ${range.min} to ${range.max}` : range.min > 0 ? ` of at least ${range.min}` : '';
+      throw this.error({ line: at.line }, `${at.name} "${preview(raw)}" is not a whole number${of}${within}`);
+    }
+    return value;
+  }
+
+  /** The accounts of several same-named elements, each possibly a ';' or ',' separated list. */
+  accountsOf(elements: readonly XmlElement[] | undefined): string[] {
+    return (elements ?? []).flatMap((element) =>
+      splitAccounts(this.leafText(element)).map((account) => this.checkedValue(element.line, `<${element.name}>`, account, 'name', LIMITS.accountLength)),
+    );
+  }
+
+  /**
+   * `value` if the vault's text rules (text-rules.ts) allow it as a `kind` of at most `max`
+   * characters; else XML_INVALID naming the line, the character and the fix. The service checks
+   * again: this is for the line number.
+   */
+  checkedValue(line: number, what: string, value: string, kind: TextKind, max: number): string {
+    const problem = valueProblem(what, value, kind, max);
+    if (problem !== undefined) throw this.error({ line }, problem);
+    return value;
+  }
 }
 
 /** A value quoted in a message: one line, not too long. */

@@ -1,7 +1,7 @@
 /** `<flags …/>`: ENTSSO's application flags as yes/no attributes. */
 import type { ApplicationFlags } from '../../store/index.js';
-import { DEFAULT_FLAGS } from '../application-rules.js';
-import { attributesOf, checkEmpty, yesNoAttribute } from './element-reader.js';
+import type { XmlReader } from './element-reader.js';
+import { type ElementRule, OLDER_NAME } from './schema.js';
 import type { XmlAttribute, XmlElement } from './tree.js';
 import { yesNo } from './values.js';
 
@@ -28,13 +28,27 @@ void everyFlagListed;
 /** ENTSSO's own per-application ticket lifetime, which some files give on <flags>. */
 export const TICKET_TIMEOUT = 'appTicketTimeout';
 
-/** The flags (absent ones take ENTSSO's defaults: windowsInitiatedSSO yes, all others no). */
-export function readFlags(source: string, element: XmlElement | undefined): { flags: ApplicationFlags; ticketTimeout?: XmlAttribute } {
-  const flags: ApplicationFlags = { ...DEFAULT_FLAGS };
+export const FLAGS_RULE: ElementRule = {
+  attributes: [...FLAG_NAMES, TICKET_TIMEOUT],
+  attributeAliases: {
+    allowLocalGroups: { name: 'allowLocalAccounts', why: OLDER_NAME },
+    adminGroupSame: { name: 'adminAccountSame', why: OLDER_NAME },
+    ticketTimeout: { name: TICKET_TIMEOUT, why: `${OLDER_NAME}; a lifetime in minutes` },
+  },
+  attributeNoun: 'flag',
+  attributeList: `${FLAG_NAMES.join(', ')} (each yes or no), and ${TICKET_TIMEOUT} (minutes)`,
+};
+
+/** The flags the element states, and the ticket lifetime if it gives one. */
+export function readFlags(reader: XmlReader, element: XmlElement | undefined): { flags: Partial<ApplicationFlags>; ticketTimeout?: XmlAttribute } {
+  const flags: Partial<ApplicationFlags> = {};
   if (element === undefined) return { flags };
-  checkEmpty(source, element);
-  const attributes = attributesOf(source, element, [...FLAG_NAMES, TICKET_TIMEOUT], 'flag');
-  for (const name of FLAG_NAMES) flags[name] = yesNoAttribute(source, attributes.get(name), DEFAULT_FLAGS[name]);
+  reader.checkEmpty(element);
+  const attributes = reader.attributesOf(element);
+  for (const name of FLAG_NAMES) {
+    const attribute = attributes.get(name);
+    if (attribute !== undefined) flags[name] = reader.yesNoAttribute(attribute, false);
+  }
   return { flags, ticketTimeout: attributes.get(TICKET_TIMEOUT) };
 }
 

@@ -7,10 +7,11 @@
 import type { GlobalInfo } from '../../store/index.js';
 import type { XmlElement } from './tree.js';
 import { LIMITS } from '../application-rules.js';
-import { accountsOf, attributesOf, checkedValue, childrenOf, leafText, single, wholeNumber, yesNoText } from './element-reader.js';
-import { exportError, xmlError } from './location.js';
+import { type NoteListener, XmlReader } from './element-reader.js';
+import { exportError } from './location.js';
 import { readSsoDocument } from './read-document.js';
 import { accountProblem, TICKET_MINUTES, valueProblem } from './rules.js';
+import type { Schema } from './schema.js';
 import { yesNo } from './values.js';
 import { renderSso, type XmlNode } from './xml-writer.js';
 
@@ -35,27 +36,39 @@ const SWITCHES: ReadonlyArray<readonly [string, KeysOf<boolean>]> = [
 ];
 const ELEMENTS = [ACCOUNTS, TEXTS, NUMBERS, SWITCHES].flatMap((table) => table.map(([element]) => element));
 
-export function parseGlobalInfoXml(text: string, source: string): Partial<GlobalInfo> {
-  const root = readSsoDocument(text, source);
-  const element = single(source, root, childrenOf(source, root, ['globalInfo'], { globalnfo: 'globalInfo' }), 'globalInfo');
+const GLOBAL_INFO_SCHEMA: Schema = {
+  sso: { children: ['globalInfo'], childAliases: { globalnfo: { name: 'globalInfo', why: "a misspelling in one of Microsoft's samples" } } },
+  globalInfo: { children: ELEMENTS },
+};
+
+/**
+ * The settings a global info file states. Its root is <sso>, or <UpdateConfiguration> holding
+ * <sso> as in the file of Microsoft's Sysprep script (UpdateSSO.cmd), whose other sections are skipped.
+ */
+export function parseGlobalInfoXml(text: string, source: string, onNote?: NoteListener): Partial<GlobalInfo> {
+  const reader = new XmlReader(source, onNote);
+  return reader.read(() => readGlobalInfo(reader, readSsoDocument(reader, text, GLOBAL_INFO_SCHEMA, { container: 'UpdateConfiguration' })));
+}
+
+function readGlobalInfo(reader: XmlReader, root: XmlElement): Partial<GlobalInfo> {
+  const element = reader.single(root, reader.childrenOf(root), 'globalInfo');
   if (element === undefined)
-    throw xmlError(source, { line: root.line }, `<${root.name}> holds no <globalInfo>: put the settings in <globalInfo>…</globalInfo>`);
-  attributesOf(source, element, []);
-  const children = childrenOf(source, element, ELEMENTS);
+    throw reader.error({ line: root.line }, `<${root.name}> holds no <globalInfo>: put the settings in <globalInfo>…</globalInfo>`);
+  const children = reader.childrenOf(element);
   const info: Partial<GlobalInfo> = {};
-  for (const [name, key] of ACCOUNTS) if (children.has(name)) info[key] = accountsOf(source, children.get(name));
-  const present = (name: string): XmlElement | undefined => single(source, element, children, name);
+  for (const [name, key] of ACCOUNTS) if (children.has(name)) info[key] = reader.accountsOf(children.get(name));
+  const present = (name: string): XmlElement | undefined => reader.single(element, children, name);
   for (const [name, key] of TEXTS) {
     const child = present(name);
-    if (child) info[key] = checkedValue(source, child.line, `<${name}>`, leafText(source, child), 'name', LIMITS.identifierLength);
+    if (child) info[key] = reader.checkedValue(child.line, `<${name}>`, reader.leafText(child), 'name', LIMITS.identifierLength);
   }
   for (const [name, key, range] of NUMBERS) {
     const child = present(name);
-    if (child) info[key] = wholeNumber(source, child, leafText(source, child), range);
+    if (child) info[key] = reader.wholeNumber(child, reader.leafText(child), range);
   }
   for (const [name, key] of SWITCHES) {
     const child = present(name);
-    if (child) info[key] = yesNoText(source, child);
+    if (child) info[key] = reader.yesNoText(child);
   }
   return info;
 }

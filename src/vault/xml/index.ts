@@ -3,8 +3,9 @@
  * (`-createmappings`) and global info (`-updatedb`), read with errors naming file, line and fix
  * (XML_INVALID), and written back so that export then import gives the same definitions.
  */
-export type { ApplicationDefinition, MappingDefinition } from './definitions.js';
-export { parseApplicationsXml } from './read-applications.js';
+export type { ApplicationDefinition, ApplicationStatement, MappingDefinition } from './definitions.js';
+export type { NoteListener } from './element-reader.js';
+export { parseApplicationsXml, parseApplicationUpdatesXml, statedType } from './read-applications.js';
 export { applicationsToXml } from './write-applications.js';
 export { parseMappingsXml, mappingsToXml } from './mappings.js';
 export { parseGlobalInfoXml, globalInfoToXml } from './global-info.js';

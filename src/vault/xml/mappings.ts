@@ -1,10 +1,11 @@
 /** `<mapping>`: windowsDomain + windowsUserId (the enterprise account DOMAIN\user), externalApplication, externalUserId. */
 import type { MappingDefinition } from './definitions.js';
 import { LIMITS } from '../application-rules.js';
-import { attributesOf, checkedValue, childrenOf, leafText, single } from './element-reader.js';
-import { exportError, xmlError } from './location.js';
+import { type NoteListener, XmlReader } from './element-reader.js';
+import { exportError } from './location.js';
 import { readSsoDocument } from './read-document.js';
 import { applicationNameProblem, valueProblem } from './rules.js';
+import type { Schema } from './schema.js';
 import type { XmlElement } from './tree.js';
 import { renderSso } from './xml-writer.js';
 
@@ -18,43 +19,44 @@ const PARTS = [
 
 type Part = (typeof PARTS)[number][0];
 
-export function parseMappingsXml(text: string, source: string): MappingDefinition[] {
-  const root = readSsoDocument(text, source);
-  return (childrenOf(source, root, ['mapping']).get('mapping') ?? []).map((element) => readMapping(source, element));
+const MAPPINGS_SCHEMA: Schema = {
+  sso: { children: ['mapping'] },
+  mapping: { children: PARTS.map(([name]) => name) },
+};
+
+export function parseMappingsXml(text: string, source: string, onNote?: NoteListener): MappingDefinition[] {
+  const reader = new XmlReader(source, onNote);
+  return reader.read(() => {
+    const root = readSsoDocument(reader, text, MAPPINGS_SCHEMA);
+    return (reader.childrenOf(root).get('mapping') ?? []).map((element) => readMapping(reader, element));
+  });
 }
 
-function readMapping(source: string, element: XmlElement): MappingDefinition {
-  attributesOf(source, element, []);
-  const children = childrenOf(
-    source,
-    element,
-    PARTS.map(([name]) => name),
-  );
+function readMapping(reader: XmlReader, element: XmlElement): MappingDefinition {
+  const children = reader.childrenOf(element);
   const value = (part: Part): { text: string; line: number } => {
-    const child = single(source, element, children, part);
-    const text = child ? leafText(source, child) : '';
+    const child = reader.single(element, children, part);
+    const text = child ? reader.leafText(child) : '';
     if (text === '') {
       const hint = PARTS.find(([name]) => name === part)![1];
-      throw xmlError(source, { line: child?.line ?? element.line }, `<mapping> needs a non-empty <${part}>: ${hint}`);
+      throw reader.error({ line: child?.line ?? element.line }, `<mapping> needs a non-empty <${part}>: ${hint}`);
     }
     return { text, line: child!.line };
   };
   const domain = value('windowsDomain');
   if (domain.text.includes('\\')) {
-    throw xmlError(
-      source,
-      { line: domain.line },
+    throw reader.error({ line: domain.line },
       `<windowsDomain> "${domain.text}" has a backslash: give the domain alone (e.g. CORP) and the user in <windowsUserId>`,
     );
   }
   const user = value('windowsUserId');
-  const account = checkedValue(source, user.line, 'the account', `${domain.text}\\${user.text}`, 'name', LIMITS.accountLength);
+  const account = reader.checkedValue(user.line, 'the account', `${domain.text}\\${user.text}`, 'name', LIMITS.accountLength);
   const application = value('externalApplication');
-  checkedValue(source, application.line, '<externalApplication>', application.text, 'name', LIMITS.nameLength);
+  reader.checkedValue(application.line, '<externalApplication>', application.text, 'name', LIMITS.nameLength);
   const nameProblem = applicationNameProblem(application.text);
-  if (nameProblem) throw xmlError(source, { line: application.line }, nameProblem);
+  if (nameProblem) throw reader.error({ line: application.line }, nameProblem);
   const externalUser = value('externalUserId');
-  checkedValue(source, externalUser.line, '<externalUserId>', externalUser.text, 'name', LIMITS.externalUserLength);
+  reader.checkedValue(externalUser.line, '<externalUserId>', externalUser.text, 'name', LIMITS.externalUserLength);
   return { account, application: application.text, externalUser: externalUser.text };
 }
 

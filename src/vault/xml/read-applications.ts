@@ -1,111 +1,138 @@
-/** parseApplicationsXml: `<sso><application name>…</application></sso>`, as `ssomanage -createapps` reads it. */
-import type { ApplicationFlags, ApplicationType } from '../../store/index.js';
+/**
+ * `<sso><application name>…</application></sso>`: parseApplicationsXml as `ssomanage -createapps`
+ * reads it (what is not stated takes ENTSSO's defaults), parseApplicationUpdatesXml as
+ * `-updateapps` reads it (what is not stated stays as it is).
+ */
+import type { ApplicationType } from '../../store/index.js';
 import { nameKey } from '../account-name.js';
-import type { ApplicationDefinition } from './definitions.js';
-import { LIMITS } from '../application-rules.js';
-import { accountsOf, attributesOf, checkedValue, childrenOf, leafText, single, wholeNumber } from './element-reader.js';
-import { readFlags, TICKET_TIMEOUT } from './flags.js';
-import { xmlError } from './location.js';
+import { defaultFlags, LIMITS } from '../application-rules.js';
+import type { ApplicationDefinition, ApplicationStatement } from './definitions.js';
+import { type NoteListener, XmlReader } from './element-reader.js';
+import { FLAGS_RULE, readFlags, TICKET_TIMEOUT } from './flags.js';
 import { readSsoDocument } from './read-document.js';
-import { readFields } from './read-fields.js';
+import { FIELD_RULE, readFields } from './read-fields.js';
 import { applicationNameProblem, TICKET_MINUTES } from './rules.js';
+import { OLDER_NAME, type Schema } from './schema.js';
 import type { XmlAttribute, XmlElement } from './tree.js';
 import { splitAccounts } from './values.js';
 
-export const APPLICATION_ELEMENTS = [
-  'description',
-  'contact',
-  'appUserAccount',
-  'appAdminAccount',
-  'windowsAccount',
-  'field',
-  'flags',
-  TICKET_TIMEOUT,
-] as const;
+const APPLICATIONS_SCHEMA: Schema = {
+  sso: { children: ['application'] },
+  application: {
+    attributes: ['name'],
+    children: ['description', 'contact', 'appUserAccount', 'appAdminAccount', 'windowsAccount', 'field', 'flags', TICKET_TIMEOUT],
+    childAliases: {
+      userGroup: { name: 'appUserAccount', why: OLDER_NAME },
+      appAdminGroup: { name: 'appAdminAccount', why: OLDER_NAME },
+      ticketTimeout: { name: TICKET_TIMEOUT, why: `${OLDER_NAME}; a lifetime in minutes` },
+    },
+  },
+  field: FIELD_RULE,
+  flags: FLAGS_RULE,
+};
 
-/** The applications of an ENTSSO applications file; `source` (a file name) is quoted in errors. */
-export function parseApplicationsXml(text: string, source: string): ApplicationDefinition[] {
-  const root = readSsoDocument(text, source);
-  const elements = childrenOf(source, root, ['application']).get('application') ?? [];
-  const firstLine = new Map<string, number>();
-  return elements.map((element) => {
-    const application = readApplication(source, element);
-    const first = firstLine.get(nameKey(application.name));
-    if (first !== undefined) {
-      throw xmlError(
-        source,
-        { line: element.line },
-        `application ${application.name} is defined twice (first on line ${first}; names are compared without case)`,
-      );
-    }
-    firstLine.set(nameKey(application.name), element.line);
-    return application;
+/** The applications of an ENTSSO applications file, absent flags and elements taking ENTSSO's defaults. */
+export function parseApplicationsXml(text: string, source: string, onNote?: NoteListener): ApplicationDefinition[] {
+  return parseApplicationUpdatesXml(text, source, onNote).map(definitionOf);
+}
+
+/** What each application of the file states; `source` (a file name) is quoted in errors. */
+export function parseApplicationUpdatesXml(text: string, source: string, onNote?: NoteListener): ApplicationStatement[] {
+  const reader = new XmlReader(source, onNote);
+  return reader.read(() => {
+    const root = readSsoDocument(reader, text, APPLICATIONS_SCHEMA);
+    const firstLine = new Map<string, number>();
+    return (reader.childrenOf(root).get('application') ?? []).map((element) => {
+      const application = readApplication(reader, element);
+      const first = firstLine.get(nameKey(application.name));
+      if (first !== undefined) {
+        throw reader.error({ line: element.line }, `application ${application.name} is defined twice (first on line ${first}; names are compared without case)`);
+      }
+      firstLine.set(nameKey(application.name), element.line);
+      return application;
+    });
   });
 }
 
-function readApplication(source: string, element: XmlElement): ApplicationDefinition {
-  const nameAttribute = attributesOf(source, element, ['name']).get('name');
-  if (nameAttribute === undefined || nameAttribute.value.trim() === '') {
-    throw xmlError(source, { line: element.line }, '<application> needs a name attribute, e.g. <application name="PayrollHost">');
-  }
-  const name = checkedValue(source, nameAttribute.line, 'the application name', nameAttribute.value, 'name', LIMITS.nameLength);
-  const nameProblem = applicationNameProblem(name);
-  if (nameProblem) throw xmlError(source, { line: nameAttribute.line }, nameProblem);
+/** configStoreApp → config store; groupApp → group; a <windowsAccount> → host group; else individual. */
+export function statedType(statement: ApplicationStatement): ApplicationType {
+  if (statement.flags.configStoreApp) return 'configStore';
+  if (statement.flags.groupApp) return 'group';
+  return statement.windowsAccount !== undefined ? 'hostGroup' : 'individual';
+}
 
-  const children = childrenOf(source, element, APPLICATION_ELEMENTS);
-  const text = (child: string): string => {
-    const found = single(source, element, children, child);
-    return found ? checkedValue(source, found.line, `<${found.name}>`, leafText(source, found), 'text', LIMITS.textLength) : '';
-  };
-  const flagsElement = single(source, element, children, 'flags');
-  const { flags, ticketTimeout } = readFlags(source, flagsElement);
-  const windowsElement = single(source, element, children, 'windowsAccount');
+/** A statement completed with ENTSSO's defaults, as -createapps creates it. */
+function definitionOf(statement: ApplicationStatement): ApplicationDefinition {
+  const type = statedType(statement);
   return {
-    name,
-    type: applicationType(source, name, flags, flagsElement, windowsElement),
-    description: text('description'),
-    contact: text('contact'),
-    userAccounts: accountsOf(source, children.get('appUserAccount')),
-    adminAccounts: accountsOf(source, children.get('appAdminAccount')),
-    windowsAccount: windowsElement ? windowsAccount(source, windowsElement) : null,
-    fields: readFields(source, name, children.get('field') ?? []),
-    flags,
-    ticketTimeoutMinutes: ticketMinutes(source, single(source, element, children, TICKET_TIMEOUT), ticketTimeout),
+    name: statement.name,
+    type,
+    description: statement.description ?? '',
+    contact: statement.contact ?? '',
+    userAccounts: statement.userAccounts ?? [],
+    adminAccounts: statement.adminAccounts ?? [],
+    windowsAccount: statement.windowsAccount ?? null,
+    fields: statement.fields ?? [],
+    flags: { ...defaultFlags(type), ...statement.flags },
+    ticketTimeoutMinutes: statement.ticketTimeoutMinutes ?? null,
   };
 }
 
-/** configStoreApp → config store; groupApp → group; a <windowsAccount> → host group; else individual. */
-function applicationType(
-  source: string,
-  name: string,
-  flags: ApplicationFlags,
-  flagsElement: XmlElement | undefined,
-  windowsElement: XmlElement | undefined,
-): ApplicationType {
+function readApplication(reader: XmlReader, element: XmlElement): ApplicationStatement {
+  const nameAttribute = reader.attributesOf(element).get('name');
+  if (nameAttribute === undefined || nameAttribute.value.trim() === '') {
+    throw reader.error({ line: element.line }, '<application> needs a name attribute, e.g. <application name="PayrollHost">');
+  }
+  const name = reader.checkedValue(nameAttribute.line, 'the application name', nameAttribute.value, 'name', LIMITS.nameLength);
+  const nameProblem = applicationNameProblem(name);
+  if (nameProblem) throw reader.error({ line: nameAttribute.line }, nameProblem);
+
+  const children = reader.childrenOf(element);
+  const statement: ApplicationStatement = { name, line: element.line, flags: {} };
+  for (const key of ['description', 'contact'] as const) {
+    const found = reader.single(element, children, key);
+    if (found) statement[key] = reader.checkedValue(found.line, `<${found.name}>`, reader.leafText(found), 'text', LIMITS.textLength);
+  }
+  if (children.has('appUserAccount')) statement.userAccounts = reader.accountsOf(children.get('appUserAccount'));
+  if (children.has('appAdminAccount')) statement.adminAccounts = reader.accountsOf(children.get('appAdminAccount'));
+  const windowsElement = reader.single(element, children, 'windowsAccount');
+  if (windowsElement) statement.windowsAccount = windowsAccount(reader, windowsElement);
+  if (children.has('field')) statement.fields = readFields(reader, name, children.get('field')!);
+  const flagsElement = reader.single(element, children, 'flags');
+  const { flags, ticketTimeout } = readFlags(reader, flagsElement);
+  statement.flags = flags;
+  checkType(reader, statement, flagsElement, windowsElement);
+  const minutes = ticketMinutes(reader, reader.single(element, children, TICKET_TIMEOUT), ticketTimeout);
+  if (minutes !== undefined) statement.ticketTimeoutMinutes = minutes;
+  return statement;
+}
+
+/** What the file states must make one type of application. */
+function checkType(reader: XmlReader, { name, flags }: ApplicationStatement, flagsElement: XmlElement | undefined, windowsElement: XmlElement | undefined): void {
   if (flags.groupApp && flags.configStoreApp) {
-    throw xmlError(
-      source,
+    throw reader.error(
       { line: flagsElement!.line },
       'groupApp and configStoreApp are both yes: an application is a group application or a config store application, not both',
     );
   }
   if (windowsElement && (flags.groupApp || flags.configStoreApp)) {
-    throw xmlError(
-      source,
+    throw reader.error(
       { line: windowsElement.line },
       `<windowsAccount> makes ${name} a host group application, but its flags say ${flags.groupApp ? 'groupApp' : 'configStoreApp'}="yes": remove one of them`,
     );
   }
-  if (flags.configStoreApp) return 'configStore';
-  if (flags.groupApp) return 'group';
-  return windowsElement ? 'hostGroup' : 'individual';
+  if (windowsElement && flags.hostInitiatedSSO === false) {
+    throw reader.error(
+      { line: flagsElement!.line },
+      `<windowsAccount> (line ${windowsElement.line}) makes ${name} a host group application, and host group applications are host-initiated: remove hostInitiatedSSO="no"`,
+    );
+  }
 }
 
-function windowsAccount(source: string, element: XmlElement): string {
-  const accounts = splitAccounts(leafText(source, element));
-  if (accounts.length === 1) return checkedValue(source, element.line, '<windowsAccount>', accounts[0]!, 'name', LIMITS.accountLength);
-  throw xmlError(
-    source,
+function windowsAccount(reader: XmlReader, element: XmlElement): string {
+  const accounts = splitAccounts(reader.leafText(element));
+  if (accounts.length === 1) return reader.checkedValue(element.line, '<windowsAccount>', accounts[0]!, 'name', LIMITS.accountLength);
+  throw reader.error(
     { line: element.line },
     accounts.length === 0
       ? '<windowsAccount> is empty: name the one enterprise account every external user of a host group application maps to, e.g. CORP\\PayrollHost'
@@ -114,11 +141,11 @@ function windowsAccount(source: string, element: XmlElement): string {
 }
 
 /** From <appTicketTimeout> or the attribute of that name on <flags>, not both. */
-function ticketMinutes(source: string, element: XmlElement | undefined, attribute: XmlAttribute | undefined): number | null {
+function ticketMinutes(reader: XmlReader, element: XmlElement | undefined, attribute: XmlAttribute | undefined): number | undefined {
   if (element && attribute) {
-    throw xmlError(source, { line: element.line }, `${TICKET_TIMEOUT} is given both here and on <flags> (line ${attribute.line}): keep one`);
+    throw reader.error({ line: element.line }, `${TICKET_TIMEOUT} is given both here and on <flags> (line ${attribute.line}): keep one`);
   }
-  if (element) return wholeNumber(source, element, leafText(source, element), TICKET_MINUTES, 'minutes');
-  if (attribute) return wholeNumber(source, attribute, attribute.value, TICKET_MINUTES, 'minutes');
-  return null;
+  if (element) return reader.wholeNumber(element, reader.leafText(element), TICKET_MINUTES, 'minutes');
+  if (attribute) return reader.wholeNumber(attribute, attribute.value, TICKET_MINUTES, 'minutes');
+  return undefined;
 }

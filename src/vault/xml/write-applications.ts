@@ -3,7 +3,7 @@ import { nameKey } from '../account-name.js';
 import type { ApplicationDefinition } from './definitions.js';
 import { flagAttributes, TICKET_TIMEOUT } from './flags.js';
 import { exportError } from './location.js';
-import { LIMITS } from '../application-rules.js';
+import { LIMITS, TYPE_NAMES } from '../application-rules.js';
 import { accountProblem, applicationNameProblem, ticketMinutesProblem, valueProblem } from './rules.js';
 import { yesNo } from './values.js';
 import { renderSso, type XmlNode } from './xml-writer.js';
@@ -76,8 +76,8 @@ function check(definition: ApplicationDefinition): void {
 /** The type is not written: it must follow from the flags and the windowsAccount, as the reader derives it. */
 function typeProblem({ type, flags, windowsAccount }: ApplicationDefinition): string | undefined {
   const wanted = { group: type === 'group', configStore: type === 'configStore', hostGroup: type === 'hostGroup' };
-  if (flags.groupApp !== wanted.group) return `groupApp must be ${yesNo(wanted.group)} for a ${type} application`;
-  if (flags.configStoreApp !== wanted.configStore) return `configStoreApp must be ${yesNo(wanted.configStore)} for a ${type} application`;
+  if (flags.groupApp !== wanted.group) return `groupApp must be ${yesNo(wanted.group)} for ${TYPE_NAMES[type]}`;
+  if (flags.configStoreApp !== wanted.configStore) return `configStoreApp must be ${yesNo(wanted.configStore)} for ${TYPE_NAMES[type]}`;
   if ((windowsAccount !== null) !== wanted.hostGroup) {
     return wanted.hostGroup
       ? 'a host group application needs its windowsAccount'
