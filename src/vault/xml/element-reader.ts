@@ -49,7 +49,8 @@ export class XmlReader {
       const at = /^.*? line (\d+)(?:, column \d+)?: /.exec(error.message);
       const line = at ? Number(at[1]) : Infinity;
       // An error on a line already reported follows from that problem (a misspelt label, then "needs a label").
-      if (!this.problems.some((problem) => problem.line === line)) this.problems.push({ line, message: at ? error.message.slice(at[0].length) : error.message });
+      if (!this.problems.some((problem) => problem.line === line))
+        this.problems.push({ line, message: at ? error.message.slice(at[0].length) : error.message });
       throw this.reported();
     }
     if (this.problems.length > 0) throw this.reported();

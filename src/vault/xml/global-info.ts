@@ -52,8 +52,7 @@ export function parseGlobalInfoXml(text: string, source: string, onNote?: NoteLi
 
 function readGlobalInfo(reader: XmlReader, root: XmlElement): Partial<GlobalInfo> {
   const element = reader.single(root, reader.childrenOf(root), 'globalInfo');
-  if (element === undefined)
-    throw reader.error({ line: root.line }, `<${root.name}> holds no <globalInfo>: put the settings in <globalInfo>…</globalInfo>`);
+  if (element === undefined) throw reader.error({ line: root.line }, `<${root.name}> holds no <globalInfo>: put the settings in <globalInfo>…</globalInfo>`);
   const children = reader.childrenOf(element);
   const info: Partial<GlobalInfo> = {};
   for (const [name, key] of ACCOUNTS) if (children.has(name)) info[key] = reader.accountsOf(children.get(name));

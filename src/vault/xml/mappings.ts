@@ -45,7 +45,8 @@ function readMapping(reader: XmlReader, element: XmlElement): MappingDefinition 
   };
   const domain = value('windowsDomain');
   if (domain.text.includes('\\')) {
-    throw reader.error({ line: domain.line },
+    throw reader.error(
+      { line: domain.line },
       `<windowsDomain> "${domain.text}" has a backslash: give the domain alone (e.g. CORP) and the user in <windowsUserId>`,
     );
   }

@@ -46,7 +46,10 @@ export function parseApplicationUpdatesXml(text: string, source: string, onNote?
       const application = readApplication(reader, element);
       const first = firstLine.get(nameKey(application.name));
       if (first !== undefined) {
-        throw reader.error({ line: element.line }, `application ${application.name} is defined twice (first on line ${first}; names are compared without case)`);
+        throw reader.error(
+          { line: element.line },
+          `application ${application.name} is defined twice (first on line ${first}; names are compared without case)`,
+        );
       }
       firstLine.set(nameKey(application.name), element.line);
       return application;
@@ -108,7 +111,12 @@ function readApplication(reader: XmlReader, element: XmlElement): ApplicationSta
 }
 
 /** What the file states must make one type of application. */
-function checkType(reader: XmlReader, { name, flags }: ApplicationStatement, flagsElement: XmlElement | undefined, windowsElement: XmlElement | undefined): void {
+function checkType(
+  reader: XmlReader,
+  { name, flags }: ApplicationStatement,
+  flagsElement: XmlElement | undefined,
+  windowsElement: XmlElement | undefined,
+): void {
   if (flags.groupApp && flags.configStoreApp) {
     throw reader.error(
       { line: flagsElement!.line },

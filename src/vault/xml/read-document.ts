@@ -23,14 +23,12 @@ export function readSsoDocument(reader: XmlReader, input: string, schema: Schema
   const [root, second] = parseTree(text, source, lines);
   if (root === undefined) throw reader.error({ line: 1 }, 'the file holds no element: an ENTSSO file is <sso>…</sso>');
   if (second !== undefined) {
-    throw reader.error(
-      { line: second.line },
-      `a second root element <${second.name}> (the first is on line ${root.line}): an XML file has one root, <sso>`,
-    );
+    throw reader.error({ line: second.line }, `a second root element <${second.name}> (the first is on line ${root.line}): an XML file has one root, <sso>`);
   }
   const sso = options.container !== undefined && sameName(root.name, options.container) ? ssoIn(reader, root) : root;
   if (!sameName(sso.name, 'sso')) {
-    const roots = options.container === undefined ? "an ENTSSO file's root is <sso>" : `an ENTSSO file's root is <sso> (or <${options.container}> holding <sso>)`;
+    const roots =
+      options.container === undefined ? "an ENTSSO file's root is <sso>" : `an ENTSSO file's root is <sso> (or <${options.container}> holding <sso>)`;
     throw reader.error({ line: sso.line }, `the root element is <${sso.name}>, and ${roots}: wrap the content in <sso>…</sso>`);
   }
   // Namespace declarations on the root are harmless; ENTSSO's own files have none, nor other attributes.
@@ -42,7 +40,8 @@ export function readSsoDocument(reader: XmlReader, input: string, schema: Schema
 function ssoIn(reader: XmlReader, container: XmlElement): XmlElement {
   const found = container.children.filter((child) => sameName(child.name, 'sso'));
   const [sso, second] = found;
-  if (sso === undefined) throw reader.error({ line: container.line }, `<${container.name}> holds no <sso>: put the SSO settings in <sso><globalInfo>…</globalInfo></sso> inside it`);
+  if (sso === undefined)
+    throw reader.error({ line: container.line }, `<${container.name}> holds no <sso>: put the SSO settings in <sso><globalInfo>…</globalInfo></sso> inside it`);
   if (second !== undefined) throw reader.error({ line: second.line }, `<${container.name}> holds a second <sso> (the first is on line ${sso.line}): keep one`);
   return sso;
 }

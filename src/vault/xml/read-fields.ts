@@ -23,7 +23,8 @@ export function readFields(reader: XmlReader, application: string, elements: rea
   fields.forEach((field, index) => {
     if (field.ordinal >= count) {
       const numbering = count === 1 ? 'so its ordinal is 0' : `so number them 0 to ${count - 1} without gaps`;
-      throw reader.error({ line: elements[index]!.line },
+      throw reader.error(
+        { line: elements[index]!.line },
         `field ordinal ${field.ordinal} is out of range: ${application} has ${count} field${count === 1 ? '' : 's'}, ${numbering} (0 is the external user id)`,
       );
     }
@@ -40,13 +41,13 @@ function readField(reader: XmlReader, element: XmlElement): FieldDefinition {
   }
   const ordinal = parseWholeNumber(ordinalAttribute.value);
   if (ordinal === undefined) {
-    throw reader.error({ line: ordinalAttribute.line },
+    throw reader.error(
+      { line: ordinalAttribute.line },
       `ordinal="${preview(ordinalAttribute.value)}" is not a whole number: number the fields 0 (the external user id), 1, 2 and so on`,
     );
   }
   const label = attributes.get('label');
-  if (label === undefined)
-    throw reader.error({ line: element.line }, '<field> needs a label attribute, the name shown for the field, e.g. label="Password"');
+  if (label === undefined) throw reader.error({ line: element.line }, '<field> needs a label attribute, the name shown for the field, e.g. label="Password"');
   const maskedAttribute = attributes.get('masked');
   const masked = reader.yesNoAttribute(maskedAttribute, false);
   if (ordinal === 0 && masked) {
