@@ -1,6 +1,6 @@
 import { fail } from '../errors/index.js';
 import type { ApplicationFlags, ApplicationRecord } from '../store/vault-types.js';
-import { type ApplicationInput, IMMUTABLE_FLAGS, checkApplication, checkNewApplication, newDataKey } from '../vault/index.js';
+import { type ApplicationInput, IMMUTABLE_FLAGS, checkApplication, checkNewApplication, defaultFlags, newDataKey } from '../vault/index.js';
 import { authorize, hasRole } from './authorize.js';
 import type { Principal } from './deps.js';
 import { clientComputer } from './principal.js';
@@ -29,7 +29,8 @@ export function applicationOperations(context: VaultContext) {
         authorize(principal, global, 'affiliateAdmin', 'create affiliate applications');
         const checked = checkNewApplication(input);
         // Tickets are a system-level decision at creation as at every later change.
-        const tickets = SSO_ADMIN_FLAGS.some((flag) => checked.flags[flag]) || checked.ticketTimeoutMinutes !== null;
+        const defaults = defaultFlags(checked.type);
+        const tickets = SSO_ADMIN_FLAGS.some((flag) => checked.flags[flag] !== defaults[flag]) || checked.ticketTimeoutMinutes !== null;
         if (tickets && !hasRole(principal, global, 'ssoAdmin')) {
           throw fail(
             'ACCESS_DENIED',

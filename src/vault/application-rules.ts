@@ -28,10 +28,10 @@ export const DEFAULT_FLAGS: Readonly<ApplicationFlags> = Object.freeze({
   configStoreApp: false,
   hostInitiatedSSO: false,
   windowsInitiatedSSO: true,
-  validatePassword: false,
+  validatePassword: true,
   allowTickets: false,
   validateTickets: false,
-  timeoutTickets: false,
+  timeoutTickets: true,
   allowLocalAccounts: false,
   adminAccountSame: false,
   disableCredCache: false,
@@ -39,7 +39,7 @@ export const DEFAULT_FLAGS: Readonly<ApplicationFlags> = Object.freeze({
 
 /**
  * The flags an application of `type` has when its definition states none: ENTSSO's defaults
- * (windowsInitiatedSSO yes, the others no), with the type's own flag set, and host-initiated SSO
+ * (windowsInitiatedSSO, validatePassword and timeoutTickets yes, the others no), with the type's own flag set, and host-initiated SSO
  * for a host group application, which exists for it.
  */
 export function defaultFlags(type: ApplicationType): ApplicationFlags {

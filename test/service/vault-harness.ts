@@ -71,7 +71,14 @@ export function appInput(name: string, overrides: Partial<ApplicationInput> = {}
       { ordinal: 0, label: 'User Id', masked: false, sync: false },
       { ordinal: 1, label: 'Password', masked: true, sync: false },
     ],
-    flags: { ...DEFAULT_FLAGS, groupApp: type === 'group', configStoreApp: type === 'configStore', hostInitiatedSSO: type === 'hostGroup' },
+    // validatePassword off: most tests look up host credentials without presenting the external password.
+    flags: {
+      ...DEFAULT_FLAGS,
+      groupApp: type === 'group',
+      configStoreApp: type === 'configStore',
+      hostInitiatedSSO: type === 'hostGroup',
+      validatePassword: false,
+    },
     ticketTimeoutMinutes: null,
     ...overrides,
   };

@@ -107,7 +107,7 @@ describe("older names from Microsoft's pages", () => {
     '    <userGroup>CORP\\Ledger Users</userGroup>',
     '    <appAdminGroup>CORP\\Ledger Admins</appAdminGroup>',
     '    <field ordinal="0" label="User"/>',
-    '    <flags allowLocalGroups="yes" ADMINGROUPSAME="no" ticketTimeout="30"/>',
+    '    <flags allowLocalGroups="yes" ADMINGROUPSAME="no" ticketTimeout="no"/>',
     '  </application>',
     '</sso>',
   ].join('\n');
@@ -117,15 +117,15 @@ describe("older names from Microsoft's pages", () => {
     expect(result[0]).toMatchObject({
       userAccounts: ['CORP\\Ledger Users'],
       adminAccounts: ['CORP\\Ledger Admins'],
-      flags: { allowLocalAccounts: true, adminAccountSame: false },
-      ticketTimeoutMinutes: 30,
+      flags: { allowLocalAccounts: true, adminAccountSame: false, timeoutTickets: false },
+      ticketTimeoutMinutes: null,
     });
     expect(notes).toEqual([
       'old.xml line 3: <userGroup> is read as <appUserAccount> (its name in older ENTSSO pages)',
       'old.xml line 4: <appAdminGroup> is read as <appAdminAccount> (its name in older ENTSSO pages)',
       'old.xml line 6: allowLocalGroups is read as allowLocalAccounts (its name in older ENTSSO pages)',
       'old.xml line 6: ADMINGROUPSAME is read as adminAccountSame (its name in older ENTSSO pages)',
-      'old.xml line 6: ticketTimeout is read as appTicketTimeout (its name in older ENTSSO pages; a lifetime in minutes)',
+      'old.xml line 6: ticketTimeout is read as timeoutTickets (its name in older ENTSSO pages)',
     ]);
   });
 
@@ -136,8 +136,8 @@ describe("older names from Microsoft's pages", () => {
   });
 
   it('an older name beside its current one is given twice', () => {
-    expect(xmlInvalid(() => parseApplicationsXml(OLDER.replace('ticketTimeout="30"', 'ticketTimeout="30" appTicketTimeout="30"'), 'old.xml'))).toBe(
-      'old.xml line 6: flag appTicketTimeout is given twice on <flags> (as ticketTimeout and appTicketTimeout): keep one',
+    expect(xmlInvalid(() => parseApplicationsXml(OLDER.replace('ticketTimeout="no"', 'ticketTimeout="no" timeoutTickets="yes"'), 'old.xml'))).toBe(
+      'old.xml line 6: flag timeoutTickets is given twice on <flags> (as ticketTimeout and timeoutTickets): keep one',
     );
   });
 
@@ -168,6 +168,21 @@ describe('host group applications', () => {
     expect(xmlInvalid(() => parseApplicationsXml(text, 'host.xml'))).toBe(
       'host.xml line 4: <windowsAccount> (line 3) makes Mainframe a host group application, and host group applications are host-initiated: remove hostInitiatedSSO="no"',
     );
+  });
+});
+
+describe('an individual application that turns Windows-initiated SSO off', () => {
+  it('is host-initiated unless it says otherwise, with a note', () => {
+    const text = (flags: string) =>
+      `<sso>\n  <application name="Billing">\n    <field ordinal="0" label="User"/>\n    <flags ${flags}/>\n  </application>\n</sso>`;
+    const { result, notes } = withNotes((onNote) => parseApplicationsXml(text('windowsInitiatedSSO="no"'), 'apps.xml', onNote));
+    expect(result[0]?.flags).toMatchObject({ windowsInitiatedSSO: false, hostInitiatedSSO: true });
+    expect(notes).toEqual([
+      'apps.xml line 2: Billing turns windowsInitiatedSSO off and does not state hostInitiatedSSO: it is created host-initiated, so that it can serve lookups',
+    ]);
+    const stated = withNotes((onNote) => parseApplicationsXml(text('windowsInitiatedSSO="no" hostInitiatedSSO="no"'), 'apps.xml', onNote));
+    expect(stated.result[0]?.flags).toMatchObject({ windowsInitiatedSSO: false, hostInitiatedSSO: false });
+    expect(stated.notes).toEqual([]);
   });
 });
 
@@ -214,5 +229,24 @@ describe("the Sysprep script's <UpdateConfiguration> (ssomanage -updatedb)", () 
     expect(xmlInvalid(() => parseApplicationsXml('<UpdateConfiguration><sso/></UpdateConfiguration>', 'apps.xml'))).toBe(
       "apps.xml line 1: the root element is <UpdateConfiguration>, and an ENTSSO file's root is <sso>: wrap the content in <sso>…</sso>",
     );
+  });
+});
+
+describe('descriptions an editor wrapped', () => {
+  it('are read as one line, each line break with its indentation a space, with a note', () => {
+    const text = [
+      '<sso>',
+      '  <application name="Billing">',
+      '    <description>Billing host for the',
+      '      finance department,\tweekdays</description>',
+      '    <contact>',
+      '      billing@example.org',
+      '    </contact>',
+      '  </application>',
+      '</sso>',
+    ].join('\r\n');
+    const { result, notes } = withNotes((onNote) => parseApplicationsXml(text, 'apps.xml', onNote));
+    expect(result[0]).toMatchObject({ description: 'Billing host for the finance department, weekdays', contact: 'billing@example.org' });
+    expect(notes).toEqual(['apps.xml line 3: <description> runs over 2 lines and is read as one line, each line break a space']);
   });
 });

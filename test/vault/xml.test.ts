@@ -38,10 +38,10 @@ const DEFAULT_FLAGS: ApplicationFlags = {
   configStoreApp: false,
   hostInitiatedSSO: false,
   windowsInitiatedSSO: true,
-  validatePassword: false,
+  validatePassword: true,
   allowTickets: false,
   validateTickets: false,
-  timeoutTickets: false,
+  timeoutTickets: true,
   allowLocalAccounts: false,
   adminAccountSame: false,
   disableCredCache: false,
@@ -111,7 +111,7 @@ describe('parseApplicationsXml', () => {
       appsFile('    <field ordinal="0" label="User Id" masked="FALSE"/>', '    <flags allowTickets="True" windowsInitiatedSSO="0" enableApp=" 1 "/>'),
       'apps.xml',
     );
-    expect(spelt?.flags).toStrictEqual({ ...DEFAULT_FLAGS, allowTickets: true, windowsInitiatedSSO: false, enableApp: true });
+    expect(spelt?.flags).toStrictEqual({ ...DEFAULT_FLAGS, allowTickets: true, windowsInitiatedSSO: false, hostInitiatedSSO: true, enableApp: true });
   });
 
   it('derives the type: configStoreApp, groupApp, a <windowsAccount> (host group), else individual', () => {
@@ -389,7 +389,7 @@ describe('applicationsToXml', () => {
     <appAdminAccount>CORP\\Payroll Admins</appAdminAccount>
     <field ordinal="0" label="Logon" masked="no"/>
     <field ordinal="1" label="Passphrase" masked="yes"/>
-    <flags enableApp="no" groupApp="no" configStoreApp="no" hostInitiatedSSO="no" windowsInitiatedSSO="yes" validatePassword="no" allowTickets="yes" validateTickets="yes" timeoutTickets="no" allowLocalAccounts="no" adminAccountSame="no" disableCredCache="no"/>
+    <flags enableApp="no" groupApp="no" configStoreApp="no" hostInitiatedSSO="no" windowsInitiatedSSO="yes" validatePassword="yes" allowTickets="yes" validateTickets="yes" timeoutTickets="yes" allowLocalAccounts="no" adminAccountSame="no" disableCredCache="no"/>
   </application>
 </sso>
 `);

@@ -33,7 +33,8 @@ export const FLAGS_RULE: ElementRule = {
   attributeAliases: {
     allowLocalGroups: { name: 'allowLocalAccounts', why: OLDER_NAME },
     adminGroupSame: { name: 'adminAccountSame', why: OLDER_NAME },
-    ticketTimeout: { name: TICKET_TIMEOUT, why: `${OLDER_NAME}; a lifetime in minutes` },
+    // A yes/no flag in the pages that use it (ticketTimeout="yes"): whether tickets time out, not how soon.
+    ticketTimeout: { name: 'timeoutTickets', why: OLDER_NAME },
   },
   attributeNoun: 'flag',
   attributeList: `${FLAG_NAMES.join(', ')} (each yes or no), and ${TICKET_TIMEOUT} (minutes)`,

@@ -24,7 +24,6 @@ const APPLICATIONS_SCHEMA: Schema = {
     childAliases: {
       userGroup: { name: 'appUserAccount', why: OLDER_NAME },
       appAdminGroup: { name: 'appAdminAccount', why: OLDER_NAME },
-      ticketTimeout: { name: TICKET_TIMEOUT, why: `${OLDER_NAME}; a lifetime in minutes` },
     },
   },
   field: FIELD_RULE,
@@ -33,7 +32,7 @@ const APPLICATIONS_SCHEMA: Schema = {
 
 /** The applications of an ENTSSO applications file, absent flags and elements taking ENTSSO's defaults. */
 export function parseApplicationsXml(text: string, source: string, onNote?: NoteListener): ApplicationDefinition[] {
-  return parseApplicationUpdatesXml(text, source, onNote).map(definitionOf);
+  return parseApplicationUpdatesXml(text, source, onNote).map((statement) => definitionOf(statement, source, onNote));
 }
 
 /** What each application of the file states; `source` (a file name) is quoted in errors. */
@@ -64,9 +63,19 @@ export function statedType(statement: ApplicationStatement): ApplicationType {
   return statement.windowsAccount !== undefined ? 'hostGroup' : 'individual';
 }
 
-/** A statement completed with ENTSSO's defaults, as -createapps creates it. */
-function definitionOf(statement: ApplicationStatement): ApplicationDefinition {
+/**
+ * A statement completed with ENTSSO's defaults, as -createapps creates it. An application that
+ * turns Windows-initiated SSO off and says nothing of host-initiated SSO, as one of Microsoft's
+ * samples does, is host-initiated: otherwise it could serve no lookup at all.
+ */
+function definitionOf(statement: ApplicationStatement, source: string, onNote?: NoteListener): ApplicationDefinition {
   const type = statedType(statement);
+  const hostInitiated = statement.flags.windowsInitiatedSSO === false && statement.flags.hostInitiatedSSO === undefined && type === 'individual';
+  if (hostInitiated) {
+    onNote?.(
+      `${source} line ${statement.line}: ${statement.name} turns windowsInitiatedSSO off and does not state hostInitiatedSSO: it is created host-initiated, so that it can serve lookups`,
+    );
+  }
   return {
     name: statement.name,
     type,
@@ -76,7 +85,7 @@ function definitionOf(statement: ApplicationStatement): ApplicationDefinition {
     adminAccounts: statement.adminAccounts ?? [],
     windowsAccount: statement.windowsAccount ?? null,
     fields: statement.fields ?? [],
-    flags: { ...defaultFlags(type), ...statement.flags },
+    flags: { ...defaultFlags(type), ...(hostInitiated ? { hostInitiatedSSO: true } : {}), ...statement.flags },
     ticketTimeoutMinutes: statement.ticketTimeoutMinutes ?? null,
   };
 }
@@ -94,7 +103,7 @@ function readApplication(reader: XmlReader, element: XmlElement): ApplicationSta
   const statement: ApplicationStatement = { name, line: element.line, flags: {} };
   for (const key of ['description', 'contact'] as const) {
     const found = reader.single(element, children, key);
-    if (found) statement[key] = reader.checkedValue(found.line, `<${found.name}>`, reader.leafText(found), 'text', LIMITS.textLength);
+    if (found) statement[key] = reader.checkedValue(found.line, `<${found.name}>`, oneLine(reader, found), 'text', LIMITS.textLength);
   }
   if (children.has('appUserAccount')) statement.userAccounts = reader.accountsOf(children.get('appUserAccount'));
   if (children.has('appAdminAccount')) statement.adminAccounts = reader.accountsOf(children.get('appAdminAccount'));
@@ -108,6 +117,20 @@ function readApplication(reader: XmlReader, element: XmlElement): ApplicationSta
   const minutes = ticketMinutes(reader, reader.single(element, children, TICKET_TIMEOUT), ticketTimeout);
   if (minutes !== undefined) statement.ticketTimeoutMinutes = minutes;
   return statement;
+}
+
+/**
+ * A description or contact an editor wrapped over several lines, read as the one line it is:
+ * each line break with the indentation around it becomes a space, with a note. The vault keeps
+ * texts on one line (a line break in a shown text can forge lines; text-rules.ts).
+ */
+function oneLine(reader: XmlReader, element: XmlElement): string {
+  const text = reader.leafText(element);
+  if (!/[\r\n\t]/.test(text)) return text;
+  const folded = text.replace(/[ \t]*[\r\n][\s]*|\t/g, ' ');
+  const lines = text.split(/\r\n|\r|\n/).length;
+  if (lines > 1) reader.note(element.line, `<${element.name}> runs over ${lines} lines and is read as one line, each line break a space`);
+  return folded;
 }
 
 /** What the file states must make one type of application. */
