@@ -250,3 +250,13 @@ describe('descriptions an editor wrapped', () => {
     expect(notes).toEqual(['apps.xml line 3: <description> runs over 2 lines and is read as one line, each line break a space']);
   });
 });
+
+describe("another tool's file", () => {
+  it("the identity synchronisation agent's <sso> file is named for what it is", () => {
+    const text = '<sso>\n  <SourceMA name="HOSTMA1"/>\n  <ENTSSOMA name="VAULTMA1"><Application name="A"/></ENTSSOMA>\n</sso>';
+    const agent = 'belongs to the configuration of the identity synchronisation management agent (MIIS), which is not a file for ssomanage';
+    expect(xmlInvalid(() => parseApplicationsXml(text, 'agent.xml'))).toBe(
+      `agent.xml has 2 problems:\n  line 2: <SourceMA> in <sso> ${agent}\n  line 3: <ENTSSOMA> in <sso> ${agent}`,
+    );
+  });
+});

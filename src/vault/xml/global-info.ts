@@ -11,7 +11,7 @@ import { type NoteListener, XmlReader } from './element-reader.js';
 import { exportError } from './location.js';
 import { readSsoDocument } from './read-document.js';
 import { accountProblem, TICKET_MINUTES, valueProblem } from './rules.js';
-import type { Schema } from './schema.js';
+import { FOREIGN_IN_SSO, type Schema } from './schema.js';
 import { yesNo } from './values.js';
 import { renderSso, type XmlNode } from './xml-writer.js';
 
@@ -37,7 +37,11 @@ const SWITCHES: ReadonlyArray<readonly [string, KeysOf<boolean>]> = [
 const ELEMENTS = [ACCOUNTS, TEXTS, NUMBERS, SWITCHES].flatMap((table) => table.map(([element]) => element));
 
 const GLOBAL_INFO_SCHEMA: Schema = {
-  sso: { children: ['globalInfo'], childAliases: { globalnfo: { name: 'globalInfo', why: "a misspelling in one of Microsoft's samples" } } },
+  sso: {
+    children: ['globalInfo'],
+    foreignChildren: FOREIGN_IN_SSO,
+    childAliases: { globalnfo: { name: 'globalInfo', why: "a misspelling in one of Microsoft's samples" } },
+  },
   globalInfo: { children: ELEMENTS },
 };
 

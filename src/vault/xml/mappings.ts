@@ -5,7 +5,7 @@ import { type NoteListener, XmlReader } from './element-reader.js';
 import { exportError } from './location.js';
 import { readSsoDocument } from './read-document.js';
 import { applicationNameProblem, valueProblem } from './rules.js';
-import type { Schema } from './schema.js';
+import { FOREIGN_IN_SSO, type Schema } from './schema.js';
 import type { XmlElement } from './tree.js';
 import { renderSso } from './xml-writer.js';
 
@@ -20,7 +20,7 @@ const PARTS = [
 type Part = (typeof PARTS)[number][0];
 
 const MAPPINGS_SCHEMA: Schema = {
-  sso: { children: ['mapping'] },
+  sso: { children: ['mapping'], foreignChildren: FOREIGN_IN_SSO },
   mapping: { children: PARTS.map(([name]) => name) },
 };
 

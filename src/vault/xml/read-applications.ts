@@ -12,12 +12,12 @@ import { FLAGS_RULE, readFlags, TICKET_TIMEOUT } from './flags.js';
 import { readSsoDocument } from './read-document.js';
 import { FIELD_RULE, readFields } from './read-fields.js';
 import { applicationNameProblem, TICKET_MINUTES } from './rules.js';
-import { OLDER_NAME, type Schema } from './schema.js';
+import { FOREIGN_IN_SSO, OLDER_NAME, type Schema } from './schema.js';
 import type { XmlAttribute, XmlElement } from './tree.js';
 import { splitAccounts } from './values.js';
 
 const APPLICATIONS_SCHEMA: Schema = {
-  sso: { children: ['application'] },
+  sso: { children: ['application'], foreignChildren: FOREIGN_IN_SSO },
   application: {
     attributes: ['name'],
     children: ['description', 'contact', 'appUserAccount', 'appAdminAccount', 'windowsAccount', 'field', 'flags', TICKET_TIMEOUT],

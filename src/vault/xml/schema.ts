@@ -24,12 +24,18 @@ export interface ElementRule {
   attributeNoun?: string;
   /** The known attributes as a message lists them, when a plain list would mislead. */
   attributeList?: string;
+  /** Children that belong to another tool's file, with what that file is (lower-case names). */
+  foreignChildren?: Readonly<Record<string, string>>;
 }
 
 /** Rules by current element name; an element without a rule holds text only and takes no attributes. */
 export type Schema = Readonly<Record<string, ElementRule>>;
 
 export const OLDER_NAME = 'its name in older ENTSSO pages';
+
+/** What else Microsoft's pages put in an <sso> root: the identity synchronisation agent's configuration. */
+const MANAGEMENT_AGENT = 'the configuration of the identity synchronisation management agent (MIIS), which is not a file for ssomanage';
+export const FOREIGN_IN_SSO: Readonly<Record<string, string>> = { sourcema: MANAGEMENT_AGENT, entssoma: MANAGEMENT_AGENT };
 
 /** `element` (named `name` in the schema) with every name made current; unknown names are left out and reported. */
 export function applySchema(reader: XmlReader, element: XmlElement, schema: Schema, name = element.name): XmlElement {
@@ -48,6 +54,11 @@ function knownChildren(reader: XmlReader, parent: XmlElement, rule: ElementRule,
   const children: XmlElement[] = [];
   for (const child of parent.children) {
     const found = lookup.get(child.name.toLowerCase());
+    const foreign = rule.foreignChildren?.[child.name.toLowerCase()];
+    if (foreign !== undefined) {
+      reader.problem(child.line, `<${child.name}> in <${parent.name}> belongs to ${foreign}`);
+      continue;
+    }
     if (found === undefined) {
       const guess = suggestion(child.name, known, rule.childAliases);
       reader.problem(
