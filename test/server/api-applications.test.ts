@@ -206,8 +206,7 @@ describe.each(storeTargets)('applications, mappings and config over HTTP on $nam
       );
     });
 
-    // BUG (service/applications.ts): update keeps allowTickets, validateTickets, timeoutTickets and
-    // ticketTimeoutMinutes to SSO administrators, but create takes them from an affiliate administrator.
+    // Creation keeps the ticket settings to SSO administrators as every update does.
     it('cannot be set by an affiliate administrator when creating an application either', async () => {
       const created = await as('frank').post('/v1/applications', payrollBody('Frank2', { flags: { allowTickets: true }, ticketTimeoutMinutes: 5 }));
       expect(created.status).toBe(403);

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import { Type } from '@sinclair/typebox';
-import { DEFAULT_FLAGS } from '../../vault/index.js';
+import { defaultFlags } from '../../vault/index.js';
 import type { ServerDeps } from '../app.js';
 import {
   AllQuery,
@@ -47,13 +47,7 @@ export function registerApplicationRoutes(app: FastifyInstance, deps: ServerDeps
     async (request, reply) => {
       const body = request.body;
       const type = body.type ?? 'individual';
-      const flags = {
-        ...DEFAULT_FLAGS,
-        groupApp: type === 'group',
-        configStoreApp: type === 'configStore',
-        hostInitiatedSSO: type === 'hostGroup',
-        ...body.flags,
-      };
+      const flags = { ...defaultFlags(type), ...body.flags };
       let created = await applications.create(
         {
           name: body.name,
