@@ -4,6 +4,7 @@
  * indentation leaves at either end of a value trimmed.
  */
 import { XMLParser } from 'fast-xml-parser';
+import { INVISIBLE_SPACES } from './characters.js';
 import { decodeEntities } from './entities.js';
 import { type LineIndex, xmlError } from './location.js';
 
@@ -115,7 +116,7 @@ function toElement(name: string, node: RawNode, content: unknown, context: Conte
     line: context.lines.at(offsets.get(unmark(marked)) ?? start).line,
   }));
   const { elements, pieces } = toElements(asNodes(content), context);
-  return { name, line, attributes, children: elements, text: textOf(pieces, problem) };
+  return { name, line, attributes, children: elements, text: textOf(pieces, elements.length > 0, problem) };
 }
 
 interface Piece {
@@ -123,17 +124,38 @@ interface Piece {
   cdata: boolean;
 }
 
+/**
+ * Invisible spaces (characters.ts) in raw text. Microsoft's pages indent their samples with
+ * U+00A0 NO-BREAK SPACE, so a file pasted from one is indented with it. They are read as the
+ * indentation the author meant where they can only be indentation: text that is nothing but
+ * white space between child elements is no text, and a run of white space at either end of a
+ * value that holds a line break (the value written on its own line) is trimmed whole. A run
+ * without a line break (`<contact>&#160;x</contact>` written raw) is trimmed of XML's own white
+ * space only, as before: it may be meant, no value Tessera writes has a line break (text-rules.ts
+ * refuses them, so export then import stays lossless), and a reference (&#160;) is always kept.
+ * Nothing inside a value changes: text-rules.ts decides what a value may hold.
+ */
+const ONLY_SPACE = new RegExp(`^[ \\t\\n\\r${INVISIBLE_SPACES}]*$`);
+const LEADING = new RegExp(`^[ \\t\\n\\r${INVISIBLE_SPACES}]+`);
+const TRAILING = new RegExp(`[ \\t\\n\\r${INVISIBLE_SPACES}]+$`);
+
+/** The edge run `pattern` finds, trimmed whole when it holds a line break, else of XML white space only. */
+function trimEdge(raw: string, pattern: RegExp): string {
+  return raw.replace(pattern, (edge) => (/[\n\r]/.test(edge) ? '' : pattern === LEADING ? edge.replace(/^[ \t]+/, '') : edge.replace(/[ \t]+$/, '')));
+}
+
 /** Trims raw white space at both ends (never inside CDATA or from references), then decodes. */
-function textOf(pieces: Piece[], problem: (message: string) => never): string {
+function textOf(pieces: Piece[], hasChildren: boolean, problem: (message: string) => never): string {
+  if (hasChildren && pieces.every((piece) => !piece.cdata && ONLY_SPACE.test(piece.raw))) return '';
   const parts = pieces.map((piece) => ({ ...piece }));
   while (parts.length > 0 && !parts[0]!.cdata) {
-    parts[0]!.raw = parts[0]!.raw.replace(/^[ \t\n\r]+/, '');
+    parts[0]!.raw = trimEdge(parts[0]!.raw, LEADING);
     if (parts[0]!.raw !== '') break;
     parts.shift();
   }
   while (parts.length > 0 && !parts[parts.length - 1]!.cdata) {
     const last = parts[parts.length - 1]!;
-    last.raw = last.raw.replace(/[ \t\n\r]+$/, '');
+    last.raw = trimEdge(last.raw, TRAILING);
     if (last.raw !== '') break;
     parts.pop();
   }

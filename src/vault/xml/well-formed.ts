@@ -5,7 +5,7 @@
  */
 import { XMLValidator } from 'fast-xml-parser';
 import { fail } from '../../errors/index.js';
-import { codePointName, findIllegalCharacter } from './characters.js';
+import { codePointName, findIllegalCharacter, INVISIBLE_SPACES, isInvisibleSpace, isZeroWidth } from './characters.js';
 import { LineIndex, xmlError } from './location.js';
 
 /**
@@ -61,8 +61,15 @@ export function checkRawText(text: string, source: string, lines: LineIndex): vo
   }
 }
 
+const INVISIBLE = new RegExp(`[${INVISIBLE_SPACES}]`);
+const INVISIBLE_ALL = new RegExp(`[${INVISIBLE_SPACES}]`, 'g');
+
 export function checkWellFormed(text: string, source: string, lines: LineIndex): void {
-  const result = XMLValidator.validate(text);
+  checkMarkup(text, source, lines);
+  // Outside tags an invisible space is the white space the author meant (tree.ts trims it like
+  // indentation); the validator would refuse one before the root, so it is shown spaces, of the
+  // same length, so that lines and columns stay those of the file.
+  const result = XMLValidator.validate(INVISIBLE.test(text) ? text.replace(INVISIBLE_ALL, ' ') : text);
   if (result === true) return;
   const { msg, line, col } = result.err;
   // Several elements left open: the validator names them but gives no place, so point at the end of the file.
@@ -83,6 +90,95 @@ export function checkWellFormed(text: string, source: string, lines: LineIndex):
   throw xmlError(source, { line: line ?? 1, column: col }, `the XML is not well-formed: ${explain(msg)}`);
 }
 
+/**
+ * What the validator reports late or not at all: a comment never closed (it reports the end of
+ * the file, or an element left open), a comment mistyped so that it is not one ("<!—" with an
+ * em dash, which the parser reads as an element and nests the rest of the file in), a comment
+ * holding "--" (its end mistyped as "- >", so it runs on to the next comment's end), a CDATA
+ * section never closed, and an invisible space inside a tag. Each is reported where it starts.
+ */
+function checkMarkup(text: string, source: string, lines: LineIndex): void {
+  const fail = (at: number, message: string): never => {
+    throw xmlError(source, lines.at(at), message);
+  };
+  for (let at = text.indexOf('<'); at !== -1; ) {
+    let next: number;
+    if (text.startsWith('<!--', at)) {
+      const end = text.indexOf('-->', at + 4);
+      if (end === -1)
+        fail(at, `the XML is not well-formed: the comment that starts here is never closed${mistypedEnd(text, at + 4, text.length, lines)}: ${COMMENT_FIX}`);
+      // XML allows no "--" inside a comment: where there is one, an end was often mistyped ("- >"),
+      // and the comment ran on to the next comment's end, hiding the elements between.
+      const content = text.slice(at + 4, end);
+      const dashes = content.indexOf('--');
+      if (dashes !== -1 || content.endsWith('-')) {
+        const mistyped = mistypedEnd(text, at + 4, end, lines);
+        const problem =
+          mistyped !== ''
+            ? `does not end where it seems to${mistyped}, so it runs on to the --> on line ${lines.at(end).line} and hides everything before it`
+            : dashes !== -1
+              ? `holds "--" on line ${lines.at(at + 4 + dashes).line}, which XML does not allow inside a comment`
+              : 'ends with "--->", which XML does not allow';
+        fail(at, `the XML is not well-formed: the comment that starts here ${problem}: ${COMMENT_FIX}`);
+      }
+      next = end + 3;
+    } else if (text.startsWith('<![CDATA[', at)) {
+      const end = text.indexOf(']]>', at + 9);
+      if (end === -1) fail(at, 'the XML is not well-formed: the CDATA section that starts here is never closed: end it with ]]>');
+      next = end + 3;
+    } else if (text.startsWith('<?', at)) {
+      const end = text.indexOf('?>', at + 2);
+      if (end === -1) return; // the validator words an unclosed declaration or instruction
+      next = end + 2;
+    } else if (text.startsWith('<!', at)) {
+      // DOCTYPE and ENTITY were refused by checkRawText; anything else after "<!" was meant as a comment.
+      if (/^<!(?:DOCTYPE|ENTITY)/i.test(text.slice(at, at + 9))) return;
+      fail(at, `the XML is not well-formed: "${text.slice(at, at + 3)}" starts no comment${oddCharacter(text.charCodeAt(at + 2))}: ${COMMENT_FIX}`);
+      return;
+    } else {
+      next = checkTag(text, at, fail);
+    }
+    at = text.indexOf('<', next);
+  }
+}
+
+const COMMENT_FIX = 'write a comment as <!-- … -->, with two ordinary hyphens at each end, nothing between "--" and ">", and no "--" inside';
+
+/** ` (U+2014 EM DASH is not a hyphen)` when the character after "<!" is a dash look-alike or otherwise not ASCII. */
+function oddCharacter(code: number): string {
+  if (Number.isNaN(code) || code < 0x80) return '';
+  return ` (${codePointName(code)} is not a hyphen)`;
+}
+
+/** ` (its end on line 3 is written "- >", which does not end a comment)` when a mistyped end lies in [from, to). */
+function mistypedEnd(text: string, from: number, to: number, lines: LineIndex): string {
+  const end = /[-\u2013\u2014]+[ \t]*>/g;
+  end.lastIndex = from;
+  const match = end.exec(text);
+  if (match === null || match.index + match[0].length > to) return '';
+  return ` (its end on line ${lines.at(match.index).line} is written "${match[0]}", which does not end a comment)`;
+}
+
+/** Walks the tag that starts at `at` to its ">" (outside quotes); an invisible space there is refused. */
+function checkTag(text: string, at: number, fail: (at: number, message: string) => never): number {
+  for (let i = at + 1; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x22 || code === 0x27) {
+      // A quoted value is a value: text-rules.ts decides what it may hold.
+      const close = text.indexOf(text[i]!, i + 1);
+      if (close === -1) return text.length;
+      i = close;
+    } else if (code === 0x3e || code === 0x3c) return i;
+    else if (code >= 0xa0 && isInvisibleSpace(code)) {
+      const tag = /^<\/?[^\s/>]*/.exec(text.slice(at, i))![0];
+      const where = tag.length > 1 && !INVISIBLE.test(tag) ? `inside the tag ${tag}…>` : 'inside a tag';
+      const fix = isZeroWidth(code) ? 'remove it (or type an ordinary space, if one belongs there)' : 'replace it with an ordinary space';
+      fail(i, `character ${codePointName(code)} ${where}, where only ordinary spaces, tabs and line breaks separate names: ${fix}`);
+    }
+  }
+  return text.length;
+}
+
 /** The validator's wording, turned into what is wrong and how to fix it. */
 const EXPLANATIONS: ReadonlyArray<readonly [RegExp, (...groups: string[]) => string]> = [
   [
@@ -98,12 +194,19 @@ const EXPLANATIONS: ReadonlyArray<readonly [RegExp, (...groups: string[]) => str
   [/^Attribute '(.+?)' is repeated\.$/, (name) => `attribute ${name} is given twice on one element: keep one`],
   [/^Attribute '(.+?)' has no space in starting\.$/, (name) => `attribute ${name} needs a space before it`],
   [/^Attributes for '(.+?)' have open quote\.$/, (name) => `an attribute value of <${name}> has no closing quote`],
+  [
+    /^XML declaration allowed only at the start of the document\.$/,
+    () => 'the XML declaration <?xml …?> must come first in the file, before any space, line or comment: move it to the very start, or remove it',
+  ],
 ];
 
-function explain(message: string): string {
+export function explain(message: string): string {
   for (const [pattern, word] of EXPLANATIONS) {
     const match = pattern.exec(message);
     if (match) return word(...match.slice(1));
   }
-  return message.charAt(0).toLowerCase() + message.slice(1).replace(/\.$/, '');
+  // Lower case to follow "not well-formed:", unless the first word is an acronym (XML, CDATA, DOCTYPE).
+  const first = /^\S+/.exec(message)?.[0] ?? '';
+  const acronym = /^[A-Z]{2,}$/.test(first.replace(/[^A-Za-z]/g, ''));
+  return (acronym ? message : message.charAt(0).toLowerCase() + message.slice(1)).replace(/\.$/, '');
 }
