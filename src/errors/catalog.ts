@@ -79,7 +79,7 @@ export const errorCatalog = {
   APP_CHANGED: { status: 409, summary: 'Another writer changed the application at the same time.' },
   // One event for both sides; ENTSSO also logs the side as 11045 (account) or 11046 (external user).
   MAPPING_EXISTS: { status: 409, event: 10753, summary: 'The application already maps that account, or that external user.' },
-  APP_NAME_INVALID: { status: 400, summary: 'The application name is empty, too long, or has spaces or slashes.' },
+  APP_NAME_INVALID: { status: 400, summary: 'The application name is empty, too long, has slashes, or spaces other than one between words.' },
   APP_INVALID: { status: 400, summary: 'The application definition breaks a rule (fields, accounts, host group account).' },
   APP_INVALID_FLAGS: { status: 400, event: 10782, summary: 'The application flags conflict with each other or with its type.' },
   APP_INCOMPLETE_FIELDS: { status: 400, event: 10769, summary: 'The application fields are not numbered 0..n-1, so it cannot be created or enabled.' },

@@ -57,13 +57,29 @@ export const TYPE_NAMES: Readonly<Record<ApplicationType, string>> = {
 /** Flags fixed at creation, as in ENTSSO (10566). */
 export const IMMUTABLE_FLAGS = ['groupApp', 'configStoreApp', 'adminAccountSame'] as const;
 
+/** What an application name may be, as messages say it. */
+export const APPLICATION_NAME_RULE = `use 1 to ${LIMITS.nameLength} characters without slashes or backslashes, and spaces only one at a time between words`;
+
+/**
+ * Why `name` cannot name an application, or undefined. Microsoft's pages name applications with
+ * spaces ("TIBCO EMS App"), so a space between words is allowed; a space at either end, two in a
+ * row or any other white space (a tab, a no-break space) would make names that look alike.
+ */
+export function applicationNameProblem(name: string): string | undefined {
+  if (/[\\/]/.test(name)) return 'it has a slash or backslash';
+  if (/^ | $/.test(name)) return 'it starts or ends with a space';
+  if (/ {2}/.test(name)) return 'it has two spaces in a row';
+  if (/[^\S ]/u.test(name)) return 'it has white space other than a plain space';
+  return undefined;
+}
+
 export function checkApplicationName(name: string): void {
-  const rule = `use 1 to ${LIMITS.nameLength} characters without spaces, slashes or backslashes`;
   if (name.length === 0 || name.length > LIMITS.nameLength) {
-    throw fail('APP_NAME_INVALID', `an application name of ${name.length} characters is not valid: ${rule}`);
+    throw fail('APP_NAME_INVALID', `an application name of ${name.length} characters is not valid: ${APPLICATION_NAME_RULE}`);
   }
   checkName('the application name', name, LIMITS.nameLength);
-  if (/[\s\\/]/.test(name)) throw fail('APP_NAME_INVALID', `"${name}" is not a valid application name: ${rule}`);
+  const problem = applicationNameProblem(name);
+  if (problem) throw fail('APP_NAME_INVALID', `"${name}" is not a valid application name (${problem}): ${APPLICATION_NAME_RULE}`);
 }
 
 /** Validates a new application's definition; returns it with the rules applied (created disabled). */

@@ -111,8 +111,8 @@ describe.each(storeTargets)('applications, mappings and config over HTTP on $nam
           'CORP\\dana may not create affiliate applications: that needs membership of SSO Affiliate Administrators. Ask an SSO administrator',
         ),
       );
-      expect(failure(await as('admin').post('/v1/applications', payrollBody('Pay roll')))).toEqual(
-        error(400, 'APP_NAME_INVALID', null, '"Pay roll" is not a valid application name: use 1 to 64 characters without spaces, slashes or backslashes'),
+      expect(failure(await as('admin').post('/v1/applications', payrollBody('Pay  roll')))).toEqual(
+        error(400, 'APP_NAME_INVALID', null, '"Pay  roll" is not a valid application name (it has two spaces in a row): use 1 to 64 characters without slashes or backslashes, and spaces only one at a time between words'),
       );
     });
 

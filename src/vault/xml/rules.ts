@@ -2,17 +2,15 @@
  * Rules that reading and writing share, so that every file Tessera writes reads back the same.
  * Each returns what is wrong, or undefined.
  */
-import { LIMITS } from '../application-rules.js';
+import { APPLICATION_NAME_RULE, applicationNameProblem as nameRuleProblem, LIMITS } from '../application-rules.js';
 import { type TextKind, textProblem } from '../text-rules.js';
 
 export const TICKET_MINUTES: Readonly<{ min: number; max: number }> = LIMITS.ticketMinutes;
 
 export function applicationNameProblem(name: string): string | undefined {
   if (name === '') return 'the application name is empty';
-  if (/\s/.test(name)) {
-    return `the application name "${name}" has spaces, which ENTSSO forbids: write it without them, e.g. "${name.replace(/\s+/g, '')}"`;
-  }
-  return undefined;
+  const problem = nameRuleProblem(name);
+  return problem === undefined ? undefined : `the application name "${name}" is not valid (${problem}): ${APPLICATION_NAME_RULE}`;
 }
 
 /** What an account must be to survive `splitAccounts`. */
