@@ -31,8 +31,11 @@ Switches (case-insensitive, "-" or "/"):
 Not supported yet (exit 2, with what to do instead):
   -setSSL <yes|no>         TLS is set by the server's and the database's settings
   -remoteLookup <yes|no>   every Tessera server answers lookups over HTTPS to authorized callers
-  -allowPS <PCNS|MIIS> <yes|no>, -syncAge <hours>, -replayFiles <dir|-default>
+  -allowPS <PCNS|MIIS> <yes|no>
                            password synchronization is not part of Tessera
+  -syncAge <hours>         the same
+  -replayFiles <dir|-default>
+                           the same
 
 Switches may be typed with an en dash, as on Microsoft's pages: read as "-", with a note.
 
