@@ -27,9 +27,7 @@ export function parseAuditLevel(what: string, text: string): number {
 
 /** The settings as -displaydb and `tessera global show` print them: the SSO switch first, the audit levels last. */
 export function renderSystem(global: GlobalSettings): string {
-  const state = global.ssoEnabled
-    ? 'enabled'
-    : 'DISABLED (lookups, tickets and runtime config reads are refused; enable with ssomanage -enablesso)';
+  const state = global.ssoEnabled ? 'enabled' : 'DISABLED (lookups, tickets and runtime config reads are refused; enable with ssomanage -enablesso)';
   return (
     `SSO:                           ${state}\n` +
     renderGlobalInfo(global) +

@@ -159,7 +159,9 @@ async function main(): Promise<void> {
 /** -auditLevel POSITIVE NEGATIVE: the global settings, on this machine's vault or the server. */
 async function auditLevelSwitch(parsed: Parsed, levels: NonNullable<Parsed['auditLevel']>): Promise<void> {
   if (parsed.options.passwordFile !== undefined || parsed.options.reminder !== undefined || parsed.options.force) {
-    process.exitCode = reportFailure(fail('INVALID_ARGUMENT', `--password-file, --reminder and --force go with the secret switches, not -auditLevel\n\n${USAGE}`));
+    process.exitCode = reportFailure(
+      fail('INVALID_ARGUMENT', `--password-file, --reminder and --force go with the secret switches, not -auditLevel\n\n${USAGE}`),
+    );
     return;
   }
   await runVaultCommand({ home: parsed.home, server: parsed.server, tokenFile: parsed.tokenFile }, (context) =>

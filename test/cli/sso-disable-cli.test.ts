@@ -11,8 +11,7 @@ import { type ErrorBody, SSO_ADMINS, startTestServer, type TestServer } from '..
 import { BOB, DANA, failure, mappingsXml, ok, PAYROLL_HOST_XML, ssomanage, writeBeside } from '../support/vault-cli.js';
 import { appInput, admin } from '../service/vault-harness.js';
 
-const DISABLED =
-  'error SSO_DISABLED: the SSO system is disabled: an SSO administrator can enable it with ssomanage -enablesso (or tessera global sso enable)';
+const DISABLED = 'error SSO_DISABLED: the SSO system is disabled: an SSO administrator can enable it with ssomanage -enablesso (or tessera global sso enable)';
 const MUST_BE_DISABLED =
   'error SSO_MUST_BE_DISABLED: the SSO Administrators account can change only while SSO is disabled: disable SSO with ssomanage -disablesso, change the account, then ssomanage -enablesso';
 const WINDOWS_REFUSED =
@@ -103,7 +102,10 @@ function local(target: StoreTarget): void {
       error: 'error INVALID_ARGUMENT: -auditLevel <positive> is an audit level from 0 (none) to 3 (high), not "4"',
     });
     expect(failure(await vault.ssoconfig(['-auditlevel', '1']))).toEqual({ code: 2, error: 'error INVALID_ARGUMENT: -auditlevel needs 2 values' });
-    expect(failure(await vault.tessera(['global', 'audit']))).toEqual({ code: 2, error: 'error INVALID_ARGUMENT: give --positive 0-3, --negative 0-3, or both' });
+    expect(failure(await vault.tessera(['global', 'audit']))).toEqual({
+      code: 2,
+      error: 'error INVALID_ARGUMENT: give --positive 0-3, --negative 0-3, or both',
+    });
   });
 
   it('windowsInitiatedSSO="no" refuses the lookup and the ticket of a Windows account', async ({ expect }) => {
@@ -112,7 +114,10 @@ function local(target: StoreTarget): void {
     expect(failure(await vault.tessera(['lookup', 'PayrollHost', ...BOB]))).toEqual({ code: 1, error: WINDOWS_REFUSED });
     expect(failure(await vault.tessera(['lookup', 'PayrollHost', '--account', 'CORP\\bob', ...DANA]))).toEqual({ code: 1, error: WINDOWS_REFUSED });
     expect(failure(await vault.tessera(['ticket', 'issue', '--app', 'PayrollHost', ...BOB]))).toEqual({ code: 1, error: WINDOWS_REFUSED });
-    ok(await ssomanage(vault, ['-updateapps', await writeBeside(vault, 'payroll-on.xml', PAYROLL_HOST_XML.replace('enableApp="no"', 'enableApp="yes"'))]), 'back');
+    ok(
+      await ssomanage(vault, ['-updateapps', await writeBeside(vault, 'payroll-on.xml', PAYROLL_HOST_XML.replace('enableApp="no"', 'enableApp="yes"'))]),
+      'back',
+    );
     ok(await vault.tessera(['lookup', 'PayrollHost', ...BOB]), 'lookup with windowsInitiatedSSO=yes');
   });
 }
@@ -162,7 +167,9 @@ function throughServer(target: StoreTarget): void {
     expect({ status: found.status, account: found.body.account }).toEqual({ status: 200, account: 'CORP\\bob' });
   });
 
-  it('PATCH /v1/global refuses a change of the SSO administrators while enabled (409, 10773), and a disable by a non-administrator (403)', async ({ expect }) => {
+  it('PATCH /v1/global refuses a change of the SSO administrators while enabled (409, 10773), and a disable by a non-administrator (403)', async ({
+    expect,
+  }) => {
     const refused = await server.call<ErrorBody>('PATCH', '/v1/global', { token: admin$, body: { ssoAdminAccounts: ['CORP\\Other Admins'] } });
     expect({ status: refused.status, code: refused.body.error.code, event: refused.body.error.event }).toEqual({
       status: 409,

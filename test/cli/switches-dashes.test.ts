@@ -38,7 +38,9 @@ describe('the switch parser and typographic dashes', () => {
   });
 
   it('answers a documented switch not offered yet, and suggests the switch a typo meant', () => {
-    expect(() => parseSwitches(['\u2013setSSL', 'yes'], grammar)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: '-setSSL is not supported yet: do this instead' }));
+    expect(() => parseSwitches(['\u2013setSSL', 'yes'], grammar)).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', message: '-setSSL is not supported yet: do this instead' }),
+    );
     expect(() => parseSwitches(['-lstapps'], grammar)).toThrow(
       expect.objectContaining({ message: 'unknown or unsupported switch -lstapps (did you mean -listapps?)\n\nUSAGE' }),
     );
