@@ -25,7 +25,9 @@ Your applications and your own mappings:
   -showserver               show the server the tools use, and where that is set
   -help                     show this help
 
-Switches are case-insensitive and start with "-" or "/".
+Switches are case-insensitive and start with "-" or "/" (an en dash, as pasted from
+Microsoft's pages, is read as "-" with a note). Every switch ENTSSO documents for ssoclient
+is offered.
 
 ${VAULT_BIN_OPTIONS_USAGE}`;
 

@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 import { databaseFromSetdb, setDatabase, showDatabase } from './database-switches.js';
-import { EXIT, reportFailure, runCommand } from './run.js';
+import { globalActions, parseAuditLevel } from './global-commands.js';
+import { EXIT, reportFailure, runCommand, runVaultCommand } from './run.js';
 import { secretActions } from './secret-commands.js';
 import { parseSwitches, type SwitchGrammar } from './switches.js';
 import { fail } from '../errors/index.js';
 
 /**
  * ENTSSO's `ssoconfig`, for existing scripts: -backupSecret, -restoreSecret, -generateSecret,
- * -setDB and -showDB (switches are case-insensitive, as ENTSSO's), plus Tessera's password options.
+ * -setDB, -showDB and -auditLevel (switches are case-insensitive, as ENTSSO's), plus Tessera's
+ * password options. Its other documented switches answer "not supported yet" with what to do.
  */
 const USAGE = `Usage: ssoconfig <switch> [options]
 
@@ -20,7 +22,22 @@ Switches (case-insensitive, "-" or "/"):
                            written to <home>/tessera.toml; or one postgres:// URL (without a password),
                            or "sqlite" for the embedded SQLite file in the home
   -showDB                  show the database Tessera uses and where that setting comes from
+  -auditLevel <positive> <negative>
+                           set the audit levels, 0 (none) to 3 (high), of operations that succeed
+                           and fail (ENTSSO's defaults: 0 and 1); stored and shown by ssomanage
+                           -displaydb, not applied yet (SSO administrators)
   -help                    show this help
+
+Not supported yet (exit 2, with what to do instead):
+  -setSSL <yes|no>         TLS is set by the server's and the database's settings
+  -remoteLookup <yes|no>   every Tessera server answers lookups over HTTPS to authorized callers
+  -allowPS <PCNS|MIIS> <yes|no>
+                           password synchronization is not part of Tessera
+  -syncAge <hours>         the same
+  -replayFiles <dir|-default>
+                           the same
+
+Switches may be typed with an en dash, as on Microsoft's pages: read as "-", with a note.
 
 Options:
   --password-file <file>   read the password from <file> ("-" for standard input) instead of asking
@@ -39,6 +56,19 @@ const OPERATIONS = { backupsecret: 'backup', restoresecret: 'restore', generates
 type Operation = (typeof OPERATIONS)[keyof typeof OPERATIONS];
 type DatabaseOperation = 'setdb' | 'showdb';
 
+const NO_PASSWORD_SYNC = 'Tessera has no password synchronization (PCNS, MIIS, adapters): set changed passwords with ssomanage -setcredentials';
+
+/** ENTSSO's documented ssoconfig switches Tessera does not offer yet, with what to do instead. */
+const UNSUPPORTED = {
+  setssl:
+    "the server's TLS is set by tls_cert_file and tls_key_file (tessera.toml or TESSERA_TLS_CERT_FILE and TESSERA_TLS_KEY_FILE, see docs/configuration.md); the database connection by its postgres:// URL (-setDB)",
+  remotelookup:
+    'every Tessera server answers lookups over its HTTPS API to callers whose token allows them (tessera serve, tessera token create); there is nothing to switch',
+  allowps: NO_PASSWORD_SYNC,
+  syncage: NO_PASSWORD_SYNC,
+  replayfiles: NO_PASSWORD_SYNC,
+};
+
 const GRAMMAR = {
   switches: {
     backupsecret: { args: 1 },
@@ -46,6 +76,7 @@ const GRAMMAR = {
     generatesecret: { args: 1 },
     setdb: { args: 1, optional: 1 },
     showdb: { args: 0 },
+    auditlevel: { args: 2 },
   },
   options: {
     passwordFile: { names: ['password-file', 'passwordfile'], value: true },
@@ -58,6 +89,7 @@ const GRAMMAR = {
     tokenFile: { names: ['token-file', 'tokenfile'], value: true },
   },
   usage: USAGE,
+  unsupported: UNSUPPORTED,
 } satisfies SwitchGrammar<string, string>;
 
 interface Parsed {
@@ -65,6 +97,8 @@ interface Parsed {
   file?: string;
   /** -setdb and -showdb: the database setting, not the vault. */
   database?: { operation: DatabaseOperation; args: string[] };
+  /** -auditlevel: the global settings. */
+  auditLevel?: { positive: string; negative: string };
   schema?: string;
   help: boolean;
   home?: string | undefined;
@@ -78,6 +112,8 @@ export function parseSsoconfigArgs(args: string[]): Parsed {
   const parsed: Parsed = { help, home: options.home, server: options.server, tokenFile: options.tokenFile, options: {} };
   if (command?.name === 'setdb' || command?.name === 'showdb') {
     parsed.database = { operation: command.name, args: command.args };
+  } else if (command?.name === 'auditlevel') {
+    parsed.auditLevel = { positive: command.args[0]!, negative: command.args[1]! };
   } else if (command) {
     parsed.operation = OPERATIONS[command.name];
     parsed.file = command.args[0]!;
@@ -105,6 +141,10 @@ async function main(): Promise<void> {
     await databaseSwitch(parsed, parsed.database);
     return;
   }
+  if (parsed.auditLevel && !parsed.help) {
+    await auditLevelSwitch(parsed, parsed.auditLevel);
+    return;
+  }
   const { operation, file } = parsed;
   if (parsed.help || !operation || file === undefined) {
     (parsed.help ? process.stdout : process.stderr).write(USAGE);
@@ -113,6 +153,23 @@ async function main(): Promise<void> {
   }
   await runCommand({ home: parsed.home, server: parsed.server, tokenFile: parsed.tokenFile }, (context) =>
     secretActions[operation](context, file, parsed.options),
+  );
+}
+
+/** -auditLevel POSITIVE NEGATIVE: the global settings, on this machine's vault or the server. */
+async function auditLevelSwitch(parsed: Parsed, levels: NonNullable<Parsed['auditLevel']>): Promise<void> {
+  if (parsed.options.passwordFile !== undefined || parsed.options.reminder !== undefined || parsed.options.force) {
+    process.exitCode = reportFailure(
+      fail('INVALID_ARGUMENT', `--password-file, --reminder and --force go with the secret switches, not -auditLevel\n\n${USAGE}`),
+    );
+    return;
+  }
+  await runVaultCommand({ home: parsed.home, server: parsed.server, tokenFile: parsed.tokenFile }, (context) =>
+    globalActions.auditLevel(
+      context,
+      { positive: parseAuditLevel('-auditLevel <positive>', levels.positive), negative: parseAuditLevel('-auditLevel <negative>', levels.negative) },
+      { json: parsed.options.json === true },
+    ),
   );
 }
 

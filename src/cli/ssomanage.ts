@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { appActions } from './app-commands.js';
 import { credentialActions } from './credential-commands.js';
+import { showDatabase } from './database-switches.js';
 import { globalActions, parseSwitchValue } from './global-commands.js';
 import { mappingActions } from './mapping-commands.js';
 import { setServer, showServer } from './server-switches.js';
@@ -35,9 +36,14 @@ Mappings and credentials:
   -listmappings [DOMAIN\\user] [app]   list mappings, (E)/(D), of an account, an application or both
 
 SSO system:
-  -displaydb                          show the SSO system settings
-  -updatedb <file>                    apply an ENTSSO globalInfo XML file
+  -enablesso                          enable the SSO system (SSO administrators)
+  -disablesso                         disable it: lookups, tickets and runtime config reads are
+                                      refused until -enablesso; administration goes on
+  -displaydb                          show the SSO system settings, whether SSO is enabled first
+  -updatedb <file>                    apply an ENTSSO globalInfo XML file (the SSO administrators
+                                      accounts change only while SSO is disabled)
   -tickets <allow> <validate>         allow tickets / require their validation (yes/no/on/off)
+  -showdb                             show the database Tessera uses (as ssoconfig -showDB)
 
 Which server the tools use:
   -server <name>                      use this Tessera server (a URL, or a host name for
@@ -47,9 +53,25 @@ Which server the tools use:
   -showserver                         show the server the tools use, and where that is set
   -help                               show this help
 
-Switches are case-insensitive and start with "-" or "/".
+Not supported yet (exit 2, with what to do instead):
+  -enable <hisso|winsync|extsync>     host-initiated SSO is set per application; no password sync
+  -disable <hisso|winsync|extsync>    the same
+  -setssl <yes|no>                    TLS is set by tessera serve and the database URL
+
+Switches are case-insensitive and start with "-" or "/" (an en dash, as pasted from
+Microsoft's pages, is read as "-" with a note).
 
 ${VAULT_BIN_OPTIONS_USAGE}`;
+
+/** ENTSSO's documented ssomanage switches Tessera does not offer yet, with what to do instead. */
+const UNSUPPORTED = {
+  enable:
+    'Tessera has no system-wide hisso, winsync or extsync flag: host-initiated SSO is set per application (hostInitiatedSSO="yes" in its XML, ssomanage -updateapps), and there is no password sync',
+  disable:
+    'Tessera has no system-wide hisso, winsync or extsync flag: host-initiated SSO is set per application (hostInitiatedSSO="no" in its XML, ssomanage -updateapps), and there is no password sync',
+  setssl:
+    "the server's TLS is set by tls_cert_file and tls_key_file (tessera.toml or TESSERA_TLS_CERT_FILE and TESSERA_TLS_KEY_FILE, see docs/configuration.md); the database connection by its postgres:// URL (ssoconfig -setDB)",
+};
 
 const one = { args: 1 } as const;
 const two = { args: 2 } as const;
@@ -70,7 +92,10 @@ const SWITCHES = {
   disablemapping: two,
   setcredentials: two,
   listmappings: { args: 0, optional: 2 },
+  enablesso: { args: 0 },
+  disablesso: { args: 0 },
   displaydb: { args: 0 },
+  showdb: { args: 0 },
   updatedb: one,
   tickets: two,
   server: one,
@@ -92,11 +117,13 @@ function mappingFilter(args: readonly string[]): { account?: string; application
 await runVaultBin(process.argv.slice(2), {
   switches: SWITCHES,
   usage: USAGE,
+  unsupported: UNSUPPORTED,
   readsValues: ['setcredentials'],
   offline: {
     server: (request) => setServer(request, 'user'),
     serverall: (request) => setServer(request, 'system'),
     showserver: (request) => showServer(request),
+    showdb: (request) => showDatabase({ home: request.globals.home }, process.env, request.json),
   },
   actions: {
     createapps: (context, request) => appActions.createFromFile(context, first(request), json(request)),
@@ -121,6 +148,9 @@ await runVaultBin(process.argv.slice(2), {
     disablemapping: (context, request) => mappingActions.setEnabled(context, second(request), first(request), false, json(request)),
     setcredentials: (context, request) => credentialActions.set(context, second(request), first(request), { ...request.source, json: request.json }),
     listmappings: (context, request) => mappingActions.list(context, mappingFilter(request.args), json(request)),
+    showdb: async () => undefined,
+    enablesso: (context, request) => globalActions.sso(context, true, json(request)),
+    disablesso: (context, request) => globalActions.sso(context, false, json(request)),
     displaydb: (context, request) => globalActions.show(context, json(request)),
     updatedb: (context, request) => globalActions.updateFromFile(context, first(request), json(request)),
     tickets: (context, request) =>

@@ -45,6 +45,8 @@ export interface SwitchRequest {
 export interface VaultBin<S extends string> {
   switches: Record<S, SwitchSpec>;
   usage: string;
+  /** ENTSSO's switches not offered yet, with what to do instead (see SwitchGrammar). */
+  unsupported?: Record<string, string>;
   /** Switches that read values with --from-file or --stdin. */
   readsValues: ReadonlyArray<NoInfer<S>>;
   /** Switches that need no vault (answered without opening the store). */
@@ -56,7 +58,7 @@ export interface VaultBin<S extends string> {
 export async function runVaultBin<S extends string>(argv: readonly string[], bin: VaultBin<S>): Promise<void> {
   let parsed;
   try {
-    parsed = parseSwitches(argv, { switches: bin.switches, options: VAULT_BIN_OPTIONS, usage: bin.usage });
+    parsed = parseSwitches(argv, { switches: bin.switches, options: VAULT_BIN_OPTIONS, usage: bin.usage, unsupported: bin.unsupported ?? {} });
     const { command } = parsed;
     if (command && (parsed.options.fromFile !== undefined || parsed.flags.stdin) && !bin.readsValues.includes(command.name)) {
       throw fail(

@@ -94,6 +94,16 @@ export const errorCatalog = {
   NO_CONFIG: { status: 404, event: 10757, summary: 'The config store has no entry under that identifier.' },
   HOST_SSO_NOT_ENABLED: { status: 409, event: 10809, summary: 'Host-initiated SSO is not enabled for the application.' },
   HOST_CREDENTIALS_INVALID: { status: 403, event: 10810, summary: 'The password presented by the external user does not match the stored one.' },
+  // Windows-initiated SSO has no error code of its own in ENTSSO: 10755 (refused because the
+  // application is disabled) is the closest, as the application is off for that direction.
+  WINDOWS_SSO_NOT_ENABLED: { status: 409, event: 10755, summary: 'Windows-initiated SSO (lookups by Windows account, tickets) is off for the application.' },
+  // The SSO switch (ssomanage -enablesso / -disablesso).
+  SSO_DISABLED: { status: 409, event: 10754, summary: 'The SSO system is disabled: lookups, tickets and runtime config reads are refused.' },
+  SSO_MUST_BE_DISABLED: {
+    status: 409,
+    event: 10773,
+    summary: 'The SSO Administrators or SSO Affiliate Administrators account can change only while the SSO system is disabled.',
+  },
   TICKETS_NOT_ALLOWED: { status: 409, event: 10539, summary: 'Tickets are not allowed for the system or the application.' },
   TICKET_TIMEOUT_INVALID: { status: 400, event: 10614, summary: 'A ticket lifetime is outside 1 to 525,600 minutes.' },
   TICKET_MALFORMED: { status: 400, event: 10593, summary: 'The text given is not a Tessera ticket.' },

@@ -2,6 +2,7 @@ import { fail } from '../errors/index.js';
 import type { ApplicationRecord } from '../store/vault-types.js';
 import { LIMITS, checkName, fieldKeyVersion, nameKey, openFields, sealFields } from '../vault/index.js';
 import type { Principal } from './deps.js';
+import { requireSsoEnabled } from './global-info.js';
 import type { VaultContext } from './vault-context.js';
 
 export type ConfigValues = Record<string, string>;
@@ -13,8 +14,10 @@ export type ConfigValues = Record<string, string>;
 export function configOperations(context: VaultContext) {
   const { store } = context;
 
-  async function configApp(principal: Principal, name: string, role: 'appAdmin' | 'appUser', action: string): Promise<ApplicationRecord> {
-    const { app } = await context.application(principal, name, role, action);
+  async function configApp(principal: Principal, name: string, role: 'appAdmin' | 'appUser', action: string, runtime = false): Promise<ApplicationRecord> {
+    const { app, global } = await context.application(principal, name, role, action);
+    // A runtime read is what an integration server makes on every start and message: SSO's to stop.
+    if (runtime) requireSsoEnabled(global);
     if (app.type !== 'configStore') throw fail('APP_INVALID', `${app.name} is not a config store application`);
     return app;
   }
@@ -53,7 +56,7 @@ export function configOperations(context: VaultContext) {
     /** 'admin' reads omit masked fields; 'runtime' reads (the application's users) return all. */
     async get(appName: string, identifier: string, mode: 'admin' | 'runtime', principal: Principal): Promise<ConfigValues> {
       return context.audited({ function: 'GetConfigInfo', principal, application: appName, change: false }, async () => {
-        const app = await configApp(principal, appName, mode === 'admin' ? 'appAdmin' : 'appUser', 'read config entries');
+        const app = await configApp(principal, appName, mode === 'admin' ? 'appAdmin' : 'appUser', 'read config entries', mode === 'runtime');
         const sealed = await store.getConfig(app.id, identifier);
         if (!sealed) throw fail('NO_CONFIG', `${app.name} has no config entry ${identifier}`);
         const values = openFields(await context.dataKey(app.id, sealed[0] ? fieldKeyVersion(sealed[0]) : undefined), owner(identifier), sealed);

@@ -5,6 +5,7 @@ import { type UnwrappedDataKey, fieldKeyVersion, openFieldBytes, sameAccount } f
 import { authorize, authorizeApp, isAppUser, memberOf } from './authorize.js';
 import type { LookupQuestion } from './credential-cache.js';
 import type { Principal } from './deps.js';
+import { requireSsoEnabled, requireWindowsInitiated } from './global-info.js';
 import type { VaultContext } from './vault-context.js';
 
 export interface Credentials {
@@ -140,15 +141,18 @@ export function lookupOperations(context: VaultContext) {
     const candidates = other ? [account] : [principal.name, ...(principal.groups ?? [])];
     const found = await store.lookupCredentials(appName, candidates);
     const app = found?.application;
+    // The switch as of the version the lookup read, or later: reread only when the version moved.
+    const global = found ? await context.globalAt(found.changeVersion) : await context.global();
+    requireSsoEnabled(global);
     const role = other ? 'appAdmin' : 'appUser';
-    if (!app || other || !isAppUser(principal, app))
-      authorizeApp(principal, await context.global(), app, appName, role, 'look up the credentials of other accounts');
+    if (!app || other || !isAppUser(principal, app)) authorizeApp(principal, global, app, appName, role, 'look up the credentials of other accounts');
     if (app!.type === 'configStore' || app!.type === 'hostGroup') {
       throw fail(
         'APP_INVALID',
         `${app!.name} is a ${app!.type} application: ${app!.type === 'hostGroup' ? 'look it up by external user (host-initiated)' : 'read its config entries instead'}`,
       );
     }
+    requireWindowsInitiated(app!);
     const who = other ? account : principal.name;
     const picked = pickMapping(app!, found!.mappings, who, principal, other);
     checkUsable(app!, picked, who);
@@ -212,7 +216,8 @@ export function lookupOperations(context: VaultContext) {
       password?: string,
     ): Promise<{ application: string; account: string; externalUser: string }> {
       return context.audited({ function: 'LogonExternalUser', principal, application: appName, change: false }, async () => {
-        const { app } = await context.application(principal, appName, 'appAdmin', 'make host-initiated lookups');
+        const { app, global } = await context.application(principal, appName, 'appAdmin', 'make host-initiated lookups');
+        requireSsoEnabled(global);
         if (!app.flags.hostInitiatedSSO) throw fail('HOST_SSO_NOT_ENABLED', `host-initiated SSO is not enabled for ${app.name}: set hostInitiatedSSO=yes`);
         const mapping = await store.getMappingByExternalUser(app.id, externalUser);
         const credentials = await credentialsOf(app, mapping, externalUser);

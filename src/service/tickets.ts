@@ -1,6 +1,7 @@
 import { fail } from '../errors/index.js';
 import { issueTicket, readTicket, sameAccount } from '../vault/index.js';
 import type { Principal } from './deps.js';
+import { requireSsoEnabled, requireWindowsInitiated } from './global-info.js';
 import type { Credentials, lookupOperations } from './lookup.js';
 import type { VaultContext } from './vault-context.js';
 
@@ -20,11 +21,13 @@ export function ticketOperations(context: VaultContext, lookup: ReturnType<typeo
     async issue(principal: Principal, appName?: string): Promise<IssuedTicket> {
       return context.audited({ function: 'IssueTicket', principal, application: appName ?? '', change: false }, async () => {
         const global = await context.global();
+        requireSsoEnabled(global);
         if (!global.ticketsAllowed)
           throw fail('TICKETS_NOT_ALLOWED', 'tickets are not allowed in this SSO system: an SSO administrator can allow them (ssomanage -tickets yes no)');
         let minutes = global.ticketTimeoutMinutes;
         if (appName !== undefined) {
           const { app } = await context.application(principal, appName, 'appUser', 'get tickets');
+          requireWindowsInitiated(app);
           if (!app.flags.allowTickets) throw fail('TICKETS_NOT_ALLOWED', `tickets are not allowed for ${app.name}: set allowTickets=yes on it`);
           minutes = app.ticketTimeoutMinutes ?? minutes;
         }
@@ -44,6 +47,8 @@ export function ticketOperations(context: VaultContext, lookup: ReturnType<typeo
       const name = options.sender === undefined ? 'RedeemTicket' : 'ValidateAndRedeemTicket';
       return context.audited({ function: name, principal, application: appName, change: false }, async () => {
         const { app, global } = await context.application(principal, appName, 'appAdmin', 'redeem tickets');
+        requireSsoEnabled(global);
+        requireWindowsInitiated(app);
         if (!global.ticketsAllowed || !app.flags.allowTickets) {
           throw fail('TICKETS_NOT_ALLOWED', `tickets are not allowed ${global.ticketsAllowed ? `for ${app.name}` : 'in this SSO system'}`);
         }

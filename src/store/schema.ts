@@ -61,6 +61,10 @@ export interface GlobalInfoTable {
   audit_deleted_apps: number;
   audit_deleted_mappings: number;
   audit_credential_lookups: number;
+  /** Migration 011: the SSO switch (1 enabled) and the audit levels, 0 to 3. */
+  sso_enabled: Flag;
+  audit_positive: number;
+  audit_negative: number;
 }
 
 export interface ApplicationsTable {

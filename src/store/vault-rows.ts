@@ -26,6 +26,9 @@ export function globalInfoFromRow(row: Selectable<GlobalInfoTable>): GlobalInfo 
     auditDeletedApps: row.audit_deleted_apps,
     auditDeletedMappings: row.audit_deleted_mappings,
     auditCredentialLookups: row.audit_credential_lookups,
+    ssoEnabled: row.sso_enabled === 1,
+    auditPositive: row.audit_positive,
+    auditNegative: row.audit_negative,
   };
 }
 
@@ -42,6 +45,9 @@ export function globalInfoPatch(patch: Partial<GlobalInfo>): Partial<Omit<Global
   if (patch.auditDeletedApps !== undefined) row.audit_deleted_apps = patch.auditDeletedApps;
   if (patch.auditDeletedMappings !== undefined) row.audit_deleted_mappings = patch.auditDeletedMappings;
   if (patch.auditCredentialLookups !== undefined) row.audit_credential_lookups = patch.auditCredentialLookups;
+  if (patch.ssoEnabled !== undefined) row.sso_enabled = flag(patch.ssoEnabled);
+  if (patch.auditPositive !== undefined) row.audit_positive = patch.auditPositive;
+  if (patch.auditNegative !== undefined) row.audit_negative = patch.auditNegative;
   return row;
 }
 

@@ -112,6 +112,14 @@ export interface GlobalInfo {
   auditDeletedApps: number;
   auditDeletedMappings: number;
   auditCredentialLookups: number;
+  /**
+   * The SSO switch (ssomanage -enablesso / -disablesso): while false, lookups, tickets and runtime
+   * config reads fail with SSO_DISABLED; administration goes on.
+   */
+  ssoEnabled: boolean;
+  /** ssoconfig -auditlevel: how much of the successful (positive) and failed (negative) operations to audit, 0 to 3. */
+  auditPositive: number;
+  auditNegative: number;
 }
 
 /** The hot path's answer: an application and the mappings of the accounts asked for, with their fields. */

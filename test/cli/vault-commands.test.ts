@@ -233,9 +233,9 @@ describe.sequential('bad input', () => {
   it('gives the usage for -help (exit 0), no switch or an unknown one (exit 2)', async ({ expect }) => {
     const help = ok(await ssomanage(vault, ['/HELP']), 'ssomanage /HELP');
     expect(help.stdout).toMatch(/^Usage: ssomanage <switch>/);
-    const unknown = await ssomanage(vault, ['-enablesso']);
+    const unknown = await ssomanage(vault, ['-frobnicate']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/^error INVALID_ARGUMENT: unknown or unsupported switch -enablesso\n\nUsage: ssomanage <switch>/);
+    expect(unknown.stderr).toMatch(/^error INVALID_ARGUMENT: unknown or unsupported switch -frobnicate\n\nUsage: ssomanage <switch>/);
     const none = await ssoclient(vault, []);
     expect({ code: none.code, usage: none.stderr.startsWith('Usage: ssoclient <switch>') }).toEqual({ code: 2, usage: true });
     expect(failure(await ssomanage(vault, ['-listapps', '--stdin']))).toEqual({

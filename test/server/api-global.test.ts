@@ -53,6 +53,9 @@ describe.each(storeTargets)('global settings and events over HTTP on $name', (ta
         auditDeletedApps: expect.any(Number) as number,
         auditDeletedMappings: expect.any(Number) as number,
         auditCredentialLookups: expect.any(Number) as number,
+        ssoEnabled: true,
+        auditPositive: 0,
+        auditNegative: 1,
       });
       const who = { 'Client User': 'CORP\\root', 'Client Computer': '127.0.0.1' };
       expect((await api.harness.store.listEvents({ id: 10577 }))[0]?.params).toMatchObject({ 'New SSO Affiliate Administrators': 'CORP\\Affiliates', ...who });

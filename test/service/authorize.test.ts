@@ -32,6 +32,9 @@ const global: GlobalInfo = {
   auditDeletedApps: 1000,
   auditDeletedMappings: 1000,
   auditCredentialLookups: 1000,
+  ssoEnabled: true,
+  auditPositive: 0,
+  auditNegative: 1,
 };
 const app: ApplicationRecord = {
   id: 'app-1',

@@ -150,7 +150,10 @@ describe.each(storeTargets)('the credential cache on $name', (target) => {
       await payroll();
       await h.vault.global.update({ ssoAdminAccounts: ['CORP\\SSO Admins'] }, admin);
       expect(await lookup(ssoAdmin, { account: 'CORP\\bob' })).toEqual(answer('s3cret'));
+      // The SSO administrators change only while SSO is disabled (ENTSSO 10570).
+      await h.vault.global.update({ ssoEnabled: false }, admin);
       await h.vault.global.update({ ssoAdminAccounts: [] }, admin);
+      await h.vault.global.update({ ssoEnabled: true }, admin);
       await expect(lookup(ssoAdmin, { account: 'CORP\\bob' })).rejects.toMatchObject({ code: 'NO_APP' });
     });
 

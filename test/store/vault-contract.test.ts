@@ -50,6 +50,9 @@ describe.each(storeTargets)('vault store contract: $name', (target) => {
         auditDeletedApps: 1000,
         auditDeletedMappings: 1000,
         auditCredentialLookups: 1000,
+        ssoEnabled: true,
+        auditPositive: 0,
+        auditNegative: 1,
       });
     });
 
@@ -65,6 +68,9 @@ describe.each(storeTargets)('vault store contract: $name', (target) => {
         auditDeletedApps: 1,
         auditDeletedMappings: 2,
         auditCredentialLookups: 3,
+        ssoEnabled: false,
+        auditPositive: 3,
+        auditNegative: 2,
       };
       expect(await store.updateGlobalInfo(all)).toEqual(all);
       expect(await store.getGlobalInfo()).toEqual(all);

@@ -16,6 +16,7 @@ import { configAndTicketsMigration } from './007-config-and-tickets.js';
 import { nameKeysMigration } from './008-name-keys.js';
 import { apiTokensMigration } from './009-api-tokens.js';
 import { changeVersionMigration } from './010-change-version.js';
+import { ssoSwitchMigration } from './011-sso-switch.js';
 
 function migrations(kind: DialectKind): Record<string, Migration> {
   return {
@@ -29,6 +30,7 @@ function migrations(kind: DialectKind): Record<string, Migration> {
     '008-name-keys': nameKeysMigration(),
     '009-api-tokens': apiTokensMigration(kind),
     '010-change-version': changeVersionMigration(kind),
+    '011-sso-switch': ssoSwitchMigration(),
   };
 }
 
