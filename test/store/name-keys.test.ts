@@ -60,6 +60,7 @@ describe.each(storeTargets)('migration 008 (name keys): $name', (target) => {
         await raw.run('drop function bump_change_version() cascade');
       }
       await raw.run('drop table change_version');
+      for (const column of ['sso_enabled', 'audit_positive', 'audit_negative']) await raw.run(`alter table global_info drop column ${column}`);
       await raw.run("delete from kysely_migration where name >= '008-name-keys'");
     } finally {
       await raw.close();
