@@ -116,7 +116,12 @@ export function parseSwitches<S extends string, O extends string>(args: readonly
         parsed.options[option] = next;
       }
     } else {
-      if (!prefixed) throw usageError(`unexpected argument "${arg}"`);
+      if (!prefixed) {
+        // `-enableapp TIBCO EMS App`, as Microsoft's pages type it: a name with spaces arrives as several arguments.
+        const previous = args[i - 1];
+        const quote = previous === undefined || previous !== parsed.command?.args.at(-1) ? '' : `: if "${previous} ${arg}" is one name, put it in quotes ("${previous} ${arg}")`;
+        throw usageError(`unexpected argument "${arg}"${quote}`);
+      }
       const near = closestName(name, [...Object.keys(grammar.switches), ...Object.keys(unsupported)]);
       throw usageError(`unknown or unsupported switch ${arg}${near === undefined || name === '' ? '' : ` (did you mean -${near}?)`}`);
     }

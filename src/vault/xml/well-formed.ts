@@ -7,6 +7,7 @@ import { XMLValidator } from 'fast-xml-parser';
 import { fail } from '../../errors/index.js';
 import { codePointName, findIllegalCharacter, INVISIBLE_SPACES, isInvisibleSpace, isZeroWidth } from './characters.js';
 import { LineIndex, xmlError } from './location.js';
+import { closest } from './suggest.js';
 
 /**
  * The largest XML file Tessera reads: a mappings file of about 80,000 mappings. The front end
@@ -87,7 +88,30 @@ export function checkWellFormed(text: string, source: string, lines: LineIndex):
       `the XML is not well-formed: the file ends before ${opened} are closed: add ${closing} at the end`,
     );
   }
-  throw xmlError(source, { line: line ?? 1, column: col }, `the XML is not well-formed: ${explain(msg)}`);
+  const hint = likelyCause(msg, text, line ?? 1);
+  throw xmlError(source, { line: line ?? 1, column: col }, `the XML is not well-formed: ${hint ?? explain(msg)}`);
+}
+
+/** Mistakes Microsoft's own pages make, named for what they are (see test/fixtures/entsso). */
+function likelyCause(message: string, text: string, line: number): string | undefined {
+  const lineText = (at: number): string => text.split('\n')[at - 1] ?? '';
+  // A page copied from a browser's XML view, which shows "- " before each element that holds others.
+  if (/^char '-' is not expected\.$/.test(message) && /^\s*- </.test(lineText(line))) {
+    return `the line starts with "- ", as a browser's XML view shows an element that holds others: the file was copied from that view; remove the "- " before each tag`;
+  }
+  const mismatch = /^Expected closing tag '(.+?)' \(opened in line (\d+), col \d+\) instead of closing tag '(.+?)'\.$/.exec(message);
+  if (mismatch) {
+    const [, open, openedOn, close] = mismatch as unknown as [string, string, string, string];
+    if (closest(open, [close]) !== undefined) {
+      return `<${open}> (line ${openedOn}) is closed by </${close}>, spelt differently (XML names must match exactly, case included): spell both alike`;
+    }
+    // "<appAdminAccount>x<appAdminAccount>": the second start tag was meant to close the first.
+    const opened = lineText(Number(openedOn));
+    if (opened.split(`<${open}>`).length > 2 && !opened.includes(`</${open}>`)) {
+      return `line ${openedOn} opens <${open}> twice and never closes it: the second <${open}> is meant as </${open}>`;
+    }
+  }
+  return undefined;
 }
 
 /**
