@@ -119,7 +119,10 @@ export function parseSwitches<S extends string, O extends string>(args: readonly
       if (!prefixed) {
         // `-enableapp TIBCO EMS App`, as Microsoft's pages type it: a name with spaces arrives as several arguments.
         const previous = args[i - 1];
-        const quote = previous === undefined || previous !== parsed.command?.args.at(-1) ? '' : `: if "${previous} ${arg}" is one name, put it in quotes ("${previous} ${arg}")`;
+        const quote =
+          previous === undefined || previous !== parsed.command?.args.at(-1)
+            ? ''
+            : `: if "${previous} ${arg}" is one name, put it in quotes ("${previous} ${arg}")`;
         throw usageError(`unexpected argument "${arg}"${quote}`);
       }
       const near = closestName(name, [...Object.keys(grammar.switches), ...Object.keys(unsupported)]);

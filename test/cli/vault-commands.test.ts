@@ -125,7 +125,8 @@ function commands(target: StoreTarget): void {
     const fields = await writeBeside(vault, 'payroll-fields.xml', PAYROLL_HOST_XML.replace('label="Passphrase"', 'label="Password"'));
     expect(failure(await vault.tessera(['app', 'update', '--file', fields]))).toEqual({
       code: 1,
-      error: 'error APP_IMMUTABLE: application PayrollHost: the fields of PayrollHost cannot change after creation: leave <field> out of the file to keep them, or delete and recreate the application',
+      error:
+        'error APP_IMMUTABLE: application PayrollHost: the fields of PayrollHost cannot change after creation: leave <field> out of the file to keep them, or delete and recreate the application',
     });
   });
 

@@ -112,7 +112,12 @@ describe.each(storeTargets)('applications, mappings and config over HTTP on $nam
         ),
       );
       expect(failure(await as('admin').post('/v1/applications', payrollBody('Pay  roll')))).toEqual(
-        error(400, 'APP_NAME_INVALID', null, '"Pay  roll" is not a valid application name (it has two spaces in a row): use 1 to 64 characters without slashes or backslashes, and spaces only one at a time between words'),
+        error(
+          400,
+          'APP_NAME_INVALID',
+          null,
+          '"Pay  roll" is not a valid application name (it has two spaces in a row): use 1 to 64 characters without slashes or backslashes, and spaces only one at a time between words',
+        ),
       );
     });
 

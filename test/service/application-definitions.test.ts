@@ -111,7 +111,9 @@ describe.each(storeTargets)('application definitions on $name', (target) => {
       expect(await refusal('Team', { windowsAccount: 'CORP\\HostUser' })).toBe(
         'APP_INVALID: only host group applications have a windowsAccount; Team is of type group',
       );
-      expect(await refusal('Team', { adminAccounts: ['Everyone'] })).toBe('ACCOUNT_INVALID: Everyone is a built-in account; name a domain group or user instead');
+      expect(await refusal('Team', { adminAccounts: ['Everyone'] })).toBe(
+        'ACCOUNT_INVALID: Everyone is a built-in account; name a domain group or user instead',
+      );
       // What ENTSSO's own samples write: validation applies once tickets are allowed.
       expect(await refusal('Team', { flags: { validateTickets: true } })).toBe('accepted');
       expect((await held.vault.applications.get('Team', admin)).flags).toMatchObject({ allowTickets: false, validateTickets: true });

@@ -37,7 +37,9 @@ describe('application names', () => {
     ['Pay\u00a0roll', 'it has white space other than a plain space'],
     ['Pay\u3000roll', 'it has white space other than a plain space'],
   ])('refuse %j, saying why and what a name may be', (name, why) => {
-    expect(outcome(() => checkApplicationName(name))).toBe(`APP_NAME_INVALID: "${name}" is not a valid application name (${why}): use 1 to 64 characters without slashes or backslashes, and spaces only one at a time between words`);
+    expect(outcome(() => checkApplicationName(name))).toBe(
+      `APP_NAME_INVALID: "${name}" is not a valid application name (${why}): use 1 to 64 characters without slashes or backslashes, and spaces only one at a time between words`,
+    );
   });
 
   it.each([
