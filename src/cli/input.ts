@@ -1,8 +1,8 @@
-import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import { type FileHandle, link, open, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { explainFileError, fail } from '../errors/index.js';
+import { decodeUtf8 } from '../files/index.js';
 
 /**
  * The most a line-oriented input may hold (a password, a ticket, credential values, config
@@ -77,30 +77,6 @@ function tooLarge(source: string, maxBytes: number, size?: number) {
 }
 
 const formatBytes = (bytes: number): string => (bytes >= 1024 * 1024 ? `${bytes / (1024 * 1024)} MiB` : `${bytes / 1024} KiB`);
-
-/** UTF-8, or TEXT_INVALID naming the first byte that is not, with its line. */
-export function decodeUtf8(bytes: Buffer, source: string): string {
-  if (isUtf8(bytes)) return bytes.toString('utf8');
-  const offset = firstInvalidUtf8(bytes);
-  const line = bytes.subarray(0, offset).filter((byte) => byte === 0x0a).length + 1;
-  const byte = bytes[offset]!.toString(16).toUpperCase().padStart(2, '0');
-  throw fail(
-    'TEXT_INVALID',
-    `${source} is not valid UTF-8: the byte 0x${byte} at offset ${offset} (line ${line}) does not start a UTF-8 character: save the file as UTF-8`,
-  );
-}
-
-/** Walks character by character; only run once isUtf8 said no. */
-function firstInvalidUtf8(bytes: Buffer): number {
-  let at = 0;
-  while (at < bytes.length) {
-    const lead = bytes[at]!;
-    const length = lead < 0x80 ? 1 : lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
-    if (length === 0 || !isUtf8(bytes.subarray(at, at + length)) || at + length > bytes.length) return at;
-    at += length;
-  }
-  return at;
-}
 
 /**
  * Writes FILE (or standard output for "-") so that it is either unchanged or complete: a temp

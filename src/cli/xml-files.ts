@@ -1,7 +1,6 @@
 /** ENTSSO XML files in and out: read with errors naming file and line, written only when they read back the same. */
 import { explainFileError, fail } from '../errors/index.js';
-import { decodeXmlBytes } from '../vault/xml/encoding.js';
-import { type ApplicationDefinition, XML_MAX_BYTES } from '../vault/xml/index.js';
+import { type ApplicationDefinition, decodeXmlBytes, XML_MAX_BYTES } from '../vault/xml/index.js';
 import type { CliContext } from './context.js';
 import { readFileAtMost, readStream, writeText } from './input.js';
 import type { Application } from './vault-types.js';

@@ -7,8 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isTesseraError } from '../../src/errors/index.js';
-import { decodeXmlBytes } from '../../src/vault/xml/encoding.js';
-import { parseApplicationsXml, parseApplicationUpdatesXml, parseGlobalInfoXml, parseMappingsXml } from '../../src/vault/xml/index.js';
+import { decodeXmlBytes, parseApplicationsXml, parseApplicationUpdatesXml, parseGlobalInfoXml, parseMappingsXml } from '../../src/vault/xml/index.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'entsso');
 const sample = (name: string): string => decodeXmlBytes(readFileSync(join(FIXTURES, name)), name);

@@ -31,8 +31,9 @@
  * counted at '\n', so CRLF and UTF-16 files report the same lines as the UTF-8 text.
  */
 import { isUtf8 } from 'node:buffer';
+import { decodeUtf8, lineAt } from '../../files/index.js';
 import { TextDecoder } from 'node:util';
-import { fail, type TesseraError } from '../../errors/index.js';
+import type { TesseraError } from '../../errors/index.js';
 import { xmlError } from './location.js';
 
 const SAVE_AS = 'save it as UTF-8 or UTF-16 (in Notepad: Save As, Encoding UTF-8)';
@@ -132,34 +133,6 @@ function decodeWindows1252(bytes: Buffer): string {
 const ASCII_LABELS: ReadonlySet<string> = new Set(['us-ascii', 'ascii', 'ansi_x3.4-1968']);
 
 /**
- * Strict UTF-8, else TEXT_INVALID naming the first byte that is not, with its line (the wording
- * of the line inputs' decodeUtf8 in src/cli/input.ts). `skipped` is the BOM's length, so offsets
- * count from the start of the file.
- */
-function decodeUtf8(bytes: Buffer, source: string, skipped: number): string {
-  if (isUtf8(bytes)) return bytes.toString('utf8');
-  const offset = firstInvalidUtf8(bytes);
-  const byte = bytes[offset]!.toString(16).toUpperCase().padStart(2, '0');
-  throw fail(
-    'TEXT_INVALID',
-    `${source} is not valid UTF-8: the byte 0x${byte} at offset ${offset + skipped} (line ${lineAt(bytes, offset)}) does not start a UTF-8 character: ` +
-      'save the file as UTF-8',
-  );
-}
-
-/** Walks character by character; only run once isUtf8 said no. */
-function firstInvalidUtf8(bytes: Buffer): number {
-  let at = 0;
-  while (at < bytes.length) {
-    const lead = bytes[at]!;
-    const length = lead < 0x80 ? 1 : lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
-    if (length === 0 || at + length > bytes.length || !isUtf8(bytes.subarray(at, at + length))) return at;
-    at += length;
-  }
-  return at;
-}
-
-/**
  * UTF-16 without its BOM. Node's utf16le decoding keeps a lone surrogate as it is (no U+FFFD),
  * so the raw-text check names it with its line, as it does for a &#xD800; in UTF-8.
  */
@@ -175,13 +148,6 @@ function decodeUtf16(bytes: Buffer, order: 'le' | 'be', source: string): string 
   }
   const little = order === 'le' ? bytes : Buffer.from(bytes).swap16();
   return little.toString('utf16le');
-}
-
-/** Lines up to `offset` in bytes where each '\n' is one byte 0x0A (UTF-8 and single-byte encodings). */
-function lineAt(bytes: Buffer, offset: number): number {
-  let line = 1;
-  for (let at = 0; at < offset; at++) if (bytes[at] === 0x0a) line++;
-  return line;
 }
 
 function badByte(source: string, bytes: Buffer, offset: number, problem: string, fix: string): TesseraError {

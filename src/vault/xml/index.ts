@@ -10,3 +10,4 @@ export { applicationsToXml } from './write-applications.js';
 export { parseMappingsXml, mappingsToXml } from './mappings.js';
 export { parseGlobalInfoXml, globalInfoToXml } from './global-info.js';
 export { XML_MAX_BYTES, XML_MAX_STRETCH } from './well-formed.js';
+export { decodeXmlBytes } from './encoding.js';
