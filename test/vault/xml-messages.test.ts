@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isTesseraError } from '../../src/errors/index.js';
 import { parseApplicationsXml, parseGlobalInfoXml, parseMappingsXml } from '../../src/vault/xml/index.js';
+import { xmlInvalid } from '../support/outcome.js';
 import { explain } from '../../src/vault/xml/well-formed.js';
-
-/** The message of the XML_INVALID error `run` throws. */
-function xmlInvalid(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (isTesseraError(error, 'XML_INVALID')) return error.message;
-    throw error;
-  }
-  throw new Error('expected XML_INVALID, and nothing was thrown');
-}
 
 const NBSP = '\u00a0';
 const lines = (...all: string[]): string => `${all.join('\n')}\n`;

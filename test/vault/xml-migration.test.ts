@@ -4,18 +4,8 @@
  * script's <UpdateConfiguration>.
  */
 import { describe, expect, it } from 'vitest';
-import { isTesseraError } from '../../src/errors/index.js';
 import { parseApplicationsXml, parseApplicationUpdatesXml, parseGlobalInfoXml, parseMappingsXml } from '../../src/vault/xml/index.js';
-
-function xmlInvalid(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (isTesseraError(error, 'XML_INVALID')) return error.message;
-    throw error;
-  }
-  throw new Error('expected XML_INVALID, and nothing was thrown');
-}
+import { xmlInvalid } from '../support/outcome.js';
 
 /** The result of `read` and the notes it gave. */
 function withNotes<T>(read: (onNote: (note: string) => void) => T): { result: T; notes: string[] } {
