@@ -8,6 +8,7 @@
  */
 import { closestName } from '../config/did-you-mean.js';
 import { fail } from '../errors/index.js';
+import { escapeControl } from './render.js';
 
 export interface SwitchSpec {
   /** Arguments the switch always takes. */
@@ -85,7 +86,7 @@ export function parseSwitches<S extends string, O extends string>(args: readonly
     const plain = plainDashes(args[i]!);
     const arg = plain.arg;
     if (plain.dash !== undefined && !noted) {
-      process.stderr.write(`${dashNote(args[i]!, arg, plain.dash)}\n`);
+      process.stderr.write(`${escapeControl(dashNote(args[i]!, arg, plain.dash))}\n`);
       noted = true;
     }
     const name = bare(arg);

@@ -16,8 +16,19 @@ export interface ApplicationChanges {
   ticketTimeoutMinutes?: number | null;
 }
 
-/** Flags only an SSO administrator may change (tickets are a system-level decision). */
-const SSO_ADMIN_FLAGS = ['allowTickets', 'validateTickets', 'timeoutTickets'] as const;
+/**
+ * Ticket flags changed in the direction that lets more through: tickets are a system-level
+ * decision, so only an SSO administrator may allow them, stop validating them or stop their
+ * time-out. The other direction (what Microsoft's samples write with validateTickets="yes") only
+ * tightens, and an application administrator may do it.
+ */
+function looserTickets(before: ApplicationFlags, after: ApplicationFlags): string[] {
+  const looser: string[] = [];
+  if (after.allowTickets && !before.allowTickets) looser.push('allowTickets');
+  if (!after.validateTickets && before.validateTickets) looser.push('validateTickets');
+  if (!after.timeoutTickets && before.timeoutTickets) looser.push('timeoutTickets');
+  return looser;
+}
 
 export function applicationOperations(context: VaultContext) {
   const { store } = context;
@@ -29,13 +40,9 @@ export function applicationOperations(context: VaultContext) {
         authorize(principal, global, 'affiliateAdmin', 'create affiliate applications');
         const checked = checkNewApplication(input);
         // Tickets are a system-level decision at creation as at every later change.
-        const defaults = defaultFlags(checked.type);
-        const tickets = SSO_ADMIN_FLAGS.some((flag) => checked.flags[flag] !== defaults[flag]) || checked.ticketTimeoutMinutes !== null;
-        if (tickets && !hasRole(principal, global, 'ssoAdmin')) {
-          throw fail(
-            'ACCESS_DENIED',
-            `only SSO administrators may set ticket settings (allowTickets, validateTickets, timeoutTickets, a ticket timeout) of ${checked.name}`,
-          );
+        const looser = [...looserTickets(defaultFlags(checked.type), checked.flags), ...(checked.ticketTimeoutMinutes === null ? [] : ['a ticket lifetime'])];
+        if (looser.length > 0 && !hasRole(principal, global, 'ssoAdmin')) {
+          throw fail('ACCESS_DENIED', `only SSO administrators may set these ticket settings of ${checked.name}: ${looser.join(', ')}`);
         }
         const keyring = await context.keyring();
         const id = newId();
@@ -66,7 +73,7 @@ export function applicationOperations(context: VaultContext) {
         if (flags.enableApp !== app.flags.enableApp) {
           throw fail('APP_INVALID', 'use enable or disable to switch an application on or off');
         }
-        const ssoOnly = SSO_ADMIN_FLAGS.filter((flag) => flags[flag] !== app.flags[flag]);
+        const ssoOnly = looserTickets(app.flags, flags);
         if ((ssoOnly.length > 0 || changes.ticketTimeoutMinutes !== undefined) && !hasRole(principal, global, 'ssoAdmin')) {
           throw fail('ACCESS_DENIED', `only SSO administrators may change ticket settings of ${app.name}`);
         }

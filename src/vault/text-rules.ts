@@ -18,9 +18,11 @@ export type TextKind = 'name' | 'text';
 
 const BIDI = '\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069';
 const NOT_TEXT = '\\ufff9-\\ufffb\\ufffd\\ufffe\\uffff';
+/** Letters and symbols that show as blank space (Hangul fillers, the braille blank): a name with one looks like one with a space. */
+const BLANK_LOOKING = '\\u115f\\u1160\\u3164\\uffa0\\u2800';
 const FORBIDDEN: Readonly<Record<TextKind, RegExp>> = {
   text: new RegExp(`[\\p{Cc}\\p{Cs}\\p{Zl}\\p{Zp}${BIDI}\\u206a-\\u206f${NOT_TEXT}]`, 'u'),
-  name: new RegExp(`[\\p{Cc}\\p{Cs}\\p{Cf}\\p{Zl}\\p{Zp}${NOT_TEXT}]`, 'u'),
+  name: new RegExp(`[\\p{Cc}\\p{Cs}\\p{Cf}\\p{Zl}\\p{Zp}${NOT_TEXT}${BLANK_LOOKING}]`, 'u'),
 };
 const IS_BIDI = new RegExp(`[${BIDI}]`, 'u');
 
@@ -33,6 +35,7 @@ function reason(codePoint: number): string {
   if (/[\p{Zl}\p{Zp}]/u.test(char)) return 'line separators break the text across lines where it is shown';
   if (codePoint === 0xfffd) return 'it stands for bytes that were not valid UTF-8 where the text came from';
   if (/\p{Cf}/u.test(char)) return 'invisible formatting characters make different names look the same';
+  if (new RegExp(`[${BLANK_LOOKING}]`, 'u').test(char)) return 'it shows as blank space, so different names look the same';
   return 'it is not a character';
 }
 

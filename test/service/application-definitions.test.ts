@@ -86,6 +86,25 @@ describe.each(storeTargets)('application definitions on $name', (target) => {
     );
   });
 
+  it('an affiliate administrator may tighten ticket settings (validateTickets="yes", as the SDK sample), never loosen them', async () => {
+    await held.vault.global.update({ affiliateAdminAccounts: ['CORP\\Affiliates'] }, admin);
+    const affiliate = { name: 'CORP\\frank', groups: ['CORP\\Affiliates'] };
+    try {
+      const tight = appInput('Tight', { flags: { ...appInput('x').flags, validateTickets: true } });
+      expect((await held.vault.applications.create(tight, affiliate)).flags.validateTickets).toBe(true);
+      const loose = appInput('Loose', { flags: { ...appInput('x').flags, allowTickets: true, timeoutTickets: false }, ticketTimeoutMinutes: 5 });
+      await expect(held.vault.applications.create(loose, affiliate)).rejects.toThrow(
+        'only SSO administrators may set these ticket settings of Loose: allowTickets, timeoutTickets, a ticket lifetime',
+      );
+      await expect(held.vault.applications.update('Tight', { flags: { validateTickets: false } }, affiliate)).rejects.toThrow(
+        'only SSO administrators may change ticket settings of Tight',
+      );
+      expect((await held.vault.applications.update('Tight', { flags: { timeoutTickets: true } }, affiliate)).flags.timeoutTickets).toBe(true);
+    } finally {
+      await held.vault.applications.delete('Tight', admin).catch(() => undefined);
+    }
+  });
+
   it('an update is held to the rules of creation', async () => {
     await held.vault.applications.create(appInput('Team', { type: 'group' }), admin);
     await held.vault.applications.create(appInput('Host', { type: 'hostGroup', windowsAccount: 'CORP\\HostUser' }), admin);

@@ -42,6 +42,12 @@ describe('application names', () => {
     );
   });
 
+  it('refuse letters that show as blank space, so "TIBCO\u3164App" cannot pass for "TIBCO App"', () => {
+    expect(outcome(() => checkApplicationName('TIBCO\u3164App'))).toBe(
+      'TEXT_INVALID: the application name "TIBCO\u3164App" has U+3164 at character 6, which is not allowed: it shows as blank space, so different names look the same; remove it',
+    );
+  });
+
   it.each([
     ['', 0],
     ['x'.repeat(65), 65],

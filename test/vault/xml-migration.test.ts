@@ -250,3 +250,29 @@ describe("another tool's file", () => {
     );
   });
 });
+
+describe('files built to cost time or memory', () => {
+  // Each would take minutes if a scan were quadratic; linear, they take milliseconds.
+  it('a long run of dashes in a comment with a mistyped end, many times over', () => {
+    const text = `<sso>\n<!--${`${'-'.repeat(60_000)}<`.repeat(30)}`;
+    expect(xmlInvalid(() => parseApplicationsXml(text, 'dashes.xml'))).toMatch(/^dashes\.xml line 2, column 1: the XML is not well-formed: /);
+  });
+
+  it('long runs of spaces before the end of values', () => {
+    const body = (name: string) => `  <application name="${name}">\n    <description>d${' '.repeat(60_000)}x</description>\n  </application>\n`;
+    const text = `<sso>\n${['A', 'B', 'C', 'D', 'E', 'F'].map(body).join('')}</sso>`;
+    expect(xmlInvalid(() => parseApplicationsXml(text, 'spaces.xml'))).toMatch(/^spaces\.xml line 3: <description> has 60002 characters/);
+  });
+
+  it('a file of 100,000 unknown elements lists the first 50 and counts the rest; notes stop at 20', () => {
+    const unknown = `<sso>\n${'<zzz/>\n'.repeat(100_000)}</sso>`;
+    const message = xmlInvalid(() => parseApplicationsXml(unknown, 'many.xml'));
+    expect(message.split('\n')).toHaveLength(52);
+    expect(message.split('\n')[0]).toBe('many.xml has 100000 problems:');
+    expect(message.split('\n')[51]).toBe('  and 99950 more');
+    const older = `<sso>\n  <application name="A">\n${'    <userGroup>CORP\\A</userGroup>\n'.repeat(1000)}  </application>\n</sso>`;
+    const { notes } = withNotes((onNote) => parseApplicationsXml(older, 'older.xml', onNote));
+    expect(notes).toHaveLength(21);
+    expect(notes[20]).toBe('older.xml: 980 more notes like these');
+  });
+});

@@ -15,8 +15,13 @@ import { parseWholeNumber, parseYesNo, splitAccounts, YES_NO_FIX } from './value
 /** Receives each note of a file once, e.g. `apps.xml line 5: <userGroup> is read as <appUserAccount> (…)`. */
 export type NoteListener = (note: string) => void;
 
+/** The most problems one error lists, and notes one file prints: a file of 100,000 mistakes needs no 8 MB message. */
+export const MAX_PROBLEMS = 50;
+export const MAX_NOTES = 20;
+
 export class XmlReader {
   private readonly problems: Array<{ line: number; message: string }> = [];
+  private notes = 0;
 
   constructor(
     readonly source: string,
@@ -33,7 +38,7 @@ export class XmlReader {
   }
 
   note(line: number, message: string): void {
-    this.onNote(`${this.source} line ${line}: ${message}`);
+    if (++this.notes <= MAX_NOTES) this.onNote(`${this.source} line ${line}: ${message}`);
   }
 
   /**
@@ -45,6 +50,7 @@ export class XmlReader {
     try {
       result = read();
     } catch (error) {
+      this.moreNotes();
       if (this.problems.length === 0 || !isTesseraError(error, 'XML_INVALID')) throw error;
       const at = /^.*? line (\d+)(?:, column \d+)?: /.exec(error.message);
       const line = at ? Number(at[1]) : Infinity;
@@ -53,13 +59,18 @@ export class XmlReader {
         this.problems.push({ line, message: at ? error.message.slice(at[0].length) : error.message });
       throw this.reported();
     }
+    this.moreNotes();
     if (this.problems.length > 0) throw this.reported();
     return result;
   }
 
+  private moreNotes(): void {
+    if (this.notes > MAX_NOTES) this.onNote(`${this.source}: ${this.notes - MAX_NOTES} more notes like these`);
+  }
+
   private reported(): TesseraError {
     const sorted = [...this.problems].sort((a, b) => a.line - b.line);
-    return xmlErrors(this.source, sorted);
+    return xmlErrors(this.source, sorted.slice(0, MAX_PROBLEMS), sorted.length);
   }
 
   /** Children grouped by name (the schema pass has given every child its known name), in document order. */

@@ -38,10 +38,10 @@ export function exportError(what: string, problem: string): TesseraError {
 }
 
 /** XML_INVALID for several problems of one file, each on a line of its own: `apps.xml has 2 problems:\n  line 4: …`. */
-export function xmlErrors(source: string, problems: ReadonlyArray<{ line: number; message: string }>): TesseraError {
+export function xmlErrors(source: string, problems: ReadonlyArray<{ line: number; message: string }>, total = problems.length): TesseraError {
   const [only] = problems;
-  if (problems.length === 1 && only)
-    return Number.isFinite(only.line) ? xmlError(source, { line: only.line }, only.message) : fail('XML_INVALID', only.message);
+  if (total === 1 && only) return Number.isFinite(only.line) ? xmlError(source, { line: only.line }, only.message) : fail('XML_INVALID', only.message);
   const lines = problems.map(({ line, message }) => `  ${Number.isFinite(line) ? `line ${line}: ` : ''}${message}`);
-  return fail('XML_INVALID', `${source} has ${problems.length} problems:\n${lines.join('\n')}`);
+  const more = total > problems.length ? `\n  and ${total - problems.length} more` : '';
+  return fail('XML_INVALID', `${source} has ${total} problems:\n${lines.join('\n')}${more}`);
 }

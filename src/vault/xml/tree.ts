@@ -4,7 +4,7 @@
  * indentation leaves at either end of a value trimmed.
  */
 import { XMLParser } from 'fast-xml-parser';
-import { INVISIBLE_SPACES } from './characters.js';
+import { INVISIBLE_SPACES, isInvisibleSpace } from './characters.js';
 import { decodeEntities } from './entities.js';
 import { type LineIndex, xmlError } from './location.js';
 
@@ -136,12 +136,23 @@ interface Piece {
  * Nothing inside a value changes: text-rules.ts decides what a value may hold.
  */
 const ONLY_SPACE = new RegExp(`^[ \\t\\n\\r${INVISIBLE_SPACES}]*$`);
-const LEADING = new RegExp(`^[ \\t\\n\\r${INVISIBLE_SPACES}]+`);
-const TRAILING = new RegExp(`[ \\t\\n\\r${INVISIBLE_SPACES}]+$`);
+const isWhite = (code: number): boolean => code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d || isInvisibleSpace(code);
+const isXmlBlank = (code: number): boolean => code === 0x20 || code === 0x09;
 
-/** The edge run `pattern` finds, trimmed whole when it holds a line break, else of XML white space only. */
-function trimEdge(raw: string, pattern: RegExp): string {
-  return raw.replace(pattern, (edge) => (/[\n\r]/.test(edge) ? '' : pattern === LEADING ? edge.replace(/^[ \t]+/, '') : edge.replace(/[ \t]+$/, '')));
+/**
+ * `raw` without its white space at the start (`end` false) or the end: the whole run when it
+ * holds a line break, else only spaces and tabs. Walked by hand: a pattern anchored at the end
+ * retries every start in a long run of spaces, and a file may hold many.
+ */
+function trimEdge(raw: string, end: boolean): string {
+  const step = end ? -1 : 1;
+  const first = end ? raw.length - 1 : 0;
+  const inside = (i: number): boolean => (end ? i >= 0 : i < raw.length);
+  let i = first;
+  let lineBreak = false;
+  for (; inside(i) && isWhite(raw.charCodeAt(i)); i += step) lineBreak ||= raw.charCodeAt(i) === 0x0a || raw.charCodeAt(i) === 0x0d;
+  if (!lineBreak) for (i = first; inside(i) && isXmlBlank(raw.charCodeAt(i)); i += step);
+  return end ? raw.slice(0, i + 1) : raw.slice(i);
 }
 
 /** Trims raw white space at both ends (never inside CDATA or from references), then decodes. */
@@ -149,13 +160,13 @@ function textOf(pieces: Piece[], hasChildren: boolean, problem: (message: string
   if (hasChildren && pieces.every((piece) => !piece.cdata && ONLY_SPACE.test(piece.raw))) return '';
   const parts = pieces.map((piece) => ({ ...piece }));
   while (parts.length > 0 && !parts[0]!.cdata) {
-    parts[0]!.raw = trimEdge(parts[0]!.raw, LEADING);
+    parts[0]!.raw = trimEdge(parts[0]!.raw, false);
     if (parts[0]!.raw !== '') break;
     parts.shift();
   }
   while (parts.length > 0 && !parts[parts.length - 1]!.cdata) {
     const last = parts[parts.length - 1]!;
-    last.raw = trimEdge(last.raw, TRAILING);
+    last.raw = trimEdge(last.raw, true);
     if (last.raw !== '') break;
     parts.pop();
   }

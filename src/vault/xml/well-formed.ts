@@ -176,11 +176,11 @@ function oddCharacter(code: number): string {
 
 /** ` (its end on line 3 is written "- >", which does not end a comment)` when a mistyped end lies in [from, to). */
 function mistypedEnd(text: string, from: number, to: number, lines: LineIndex): string {
-  const end = /[-\u2013\u2014]+[ \t]*>/g;
-  end.lastIndex = from;
-  const match = end.exec(text);
-  if (match === null || match.index + match[0].length > to) return '';
-  return ` (its end on line ${lines.at(match.index).line} is written "${match[0]}", which does not end a comment)`;
+  // Only at the start of a run of dashes (the look-behind), so a long run is walked once, not once per dash.
+  const end = /(?<![-\u2013\u2014])[-\u2013\u2014]+[ \t]*>/g;
+  const match = end.exec(text.slice(from, to));
+  if (match === null) return '';
+  return ` (its end on line ${lines.at(from + match.index).line} is written "${match[0]}", which does not end a comment)`;
 }
 
 /** Walks the tag that starts at `at` to its ">" (outside quotes); an invisible space there is refused. */
