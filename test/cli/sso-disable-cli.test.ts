@@ -115,7 +115,10 @@ function local(target: StoreTarget): void {
     expect(failure(await vault.tessera(['lookup', 'PayrollHost', '--account', 'CORP\\bob', ...DANA]))).toEqual({ code: 1, error: WINDOWS_REFUSED });
     expect(failure(await vault.tessera(['ticket', 'issue', '--app', 'PayrollHost', ...BOB]))).toEqual({ code: 1, error: WINDOWS_REFUSED });
     ok(
-      await ssomanage(vault, ['-updateapps', await writeBeside(vault, 'payroll-on.xml', PAYROLL_HOST_XML.replace('enableApp="no"', 'enableApp="yes"'))]),
+      await ssomanage(vault, [
+        '-updateapps',
+        await writeBeside(vault, 'payroll-on.xml', PAYROLL_HOST_XML.replace('enableApp="no"', 'enableApp="yes" windowsInitiatedSSO="yes"')),
+      ]),
       'back',
     );
     ok(await vault.tessera(['lookup', 'PayrollHost', ...BOB]), 'lookup with windowsInitiatedSSO=yes');

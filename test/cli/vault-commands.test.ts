@@ -199,7 +199,7 @@ describe.sequential('bad input', () => {
     const broken = await writeBeside(vault, 'broken.xml', PAYROLL_HOST_XML.replace('</contact>', '</contakt>'));
     expect(failure(await vault.tessera(['app', 'create', '--file', broken]))).toEqual({
       code: 1,
-      error: `error XML_INVALID: ${broken} line 4, column 29: the XML is not well-formed: expected </contact> (opened on line 4) but found </contakt>: close every element before the one around it`,
+      error: `error XML_INVALID: ${broken} line 4, column 29: the XML is not well-formed: <contact> (line 4) is closed by </contakt>, spelt differently (XML names must match exactly, case included): spell both alike`,
     });
     const unlabelled = await writeBeside(vault, 'unlabelled.xml', PAYROLL_HOST_XML.replace(' label="Passphrase"', ''));
     expect(failure(await ssomanage(vault, ['-createapps', unlabelled]))).toEqual({
