@@ -29,17 +29,25 @@ export async function readText(file: string, osUser: string, maxBytes = LINE_INP
 }
 
 /** FILE's bytes; one over `maxBytes` is refused (INPUT_TOO_LARGE) from its size before it is read. */
-export async function readFileAtMost(file: string, maxBytes: number): Promise<Buffer> {
+export async function readFileAtMost(file: string, maxBytes: number | ((head: Buffer | undefined) => number)): Promise<Buffer> {
   const handle = await open(file, 'r');
   try {
     // fstat of the file opened, so a file swapped after the check is not the one read.
-    const { size } = await handle.stat();
-    if (size > maxBytes) throw tooLarge(file, maxBytes, size);
+    const stat = await handle.stat();
+    const limit = typeof maxBytes === 'number' ? maxBytes : maxBytes(stat.isFile() ? await head(handle) : undefined);
+    if (stat.size > limit) throw tooLarge(file, limit, stat.size);
     // A pipe or device reports no size: reading stops one byte past the limit either way.
-    return await readHandle(handle, maxBytes);
+    return await readHandle(handle, limit);
   } finally {
     await handle.close();
   }
+}
+
+/** The first bytes of a regular file, read at its start without moving the position the rest is read from. */
+async function head(handle: FileHandle): Promise<Buffer> {
+  const bytes = Buffer.alloc(4);
+  const { bytesRead } = await handle.read(bytes, 0, bytes.length, 0);
+  return bytes.subarray(0, bytesRead);
 }
 
 async function readHandle(handle: FileHandle, maxBytes: number): Promise<Buffer> {

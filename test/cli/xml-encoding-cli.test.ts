@@ -39,6 +39,20 @@ describe.each(storeTargets)('XML files in the encodings Windows writes ($name)',
   });
   afterAll(() => vault?.cleanup());
 
+  it('holds a UTF-16 file to twice the bytes of a UTF-8 one, so both carry as much', async ({ expect }) => {
+    const MiB = 1024 * 1024;
+    // 20 MiB in UTF-16 (10 MiB of text): comments pad it, each under the longest stretch between two "<".
+    const padding = `<!-- ${'p'.repeat(60_000)} -->\r\n`.repeat(Math.ceil((10 * MiB) / 60_000));
+    const text = appsXml('PaddedUtf16', 'Padded', `<?xml version="1.0" encoding="utf-16"?>\r\n${padding}`);
+    const utf16 = await writeBytes('padded16.xml', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    ok(await ssomanage(vault, ['-createapps', utf16]), '-createapps (20 MiB of UTF-16)');
+    expect(await description('PaddedUtf16')).toBe('Padded');
+    const utf8 = await writeBytes('padded8.xml', Buffer.from(text.replace('PaddedUtf16', 'PaddedUtf8').replace('utf-16', 'utf-8').repeat(2), 'utf8'));
+    const refused = failure(await ssomanage(vault, ['-createapps', utf8]));
+    expect(refused.code).toBe(1);
+    expect(refused.error).toMatch(/^error INPUT_TOO_LARGE: .*padded8\.xml has \d+ bytes, and Tessera reads at most 16777216 bytes \(16 MiB\) from it/);
+  });
+
   it('reads UTF-16 LE with a BOM and encoding="utf-8" (PowerShell 5.1 Out-File) and UTF-16 BE', async ({ expect }) => {
     const le = await writeBytes('le.xml', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(appsXml('SocieteLE', 'Société générale – 5 €'), 'utf16le')]));
     ok(await vault.tessera(['app', 'create', '--file', le]), 'app create (UTF-16 LE)');
