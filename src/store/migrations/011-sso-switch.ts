@@ -5,37 +5,28 @@
  */
 import { sql, type Kysely, type Migration } from 'kysely';
 
+/** Each new column, its value for an existing vault, and the values it may hold. */
+const COLUMNS = [
+  ['sso_enabled', 1, 'in (0, 1)'],
+  ['audit_positive', 0, 'between 0 and 3'],
+  ['audit_negative', 1, 'between 0 and 3'],
+] as const;
+
 export function ssoSwitchMigration(): Migration {
   return {
     async up(db: Kysely<unknown>): Promise<void> {
       // One statement per column: SQLite adds one column per ALTER TABLE.
-      await db.schema
-        .alterTable('global_info')
-        .addColumn('sso_enabled', 'integer', (col) =>
-          col
-            .notNull()
-            .defaultTo(1)
-            .check(sql`sso_enabled in (0, 1)`),
-        )
-        .execute();
-      await db.schema
-        .alterTable('global_info')
-        .addColumn('audit_positive', 'integer', (col) =>
-          col
-            .notNull()
-            .defaultTo(0)
-            .check(sql`audit_positive between 0 and 3`),
-        )
-        .execute();
-      await db.schema
-        .alterTable('global_info')
-        .addColumn('audit_negative', 'integer', (col) =>
-          col
-            .notNull()
-            .defaultTo(1)
-            .check(sql`audit_negative between 0 and 3`),
-        )
-        .execute();
+      for (const [column, initial, range] of COLUMNS) {
+        await db.schema
+          .alterTable('global_info')
+          .addColumn(column, 'integer', (col) =>
+            col
+              .notNull()
+              .defaultTo(initial)
+              .check(sql`${sql.ref(column)} ${sql.raw(range)}`),
+          )
+          .execute();
+      }
     },
   };
 }
