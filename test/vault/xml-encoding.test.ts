@@ -220,7 +220,7 @@ describe('encodings no Windows tool saves an ENTSSO file in', () => {
   it('a stateful encoding (ISO-2022-JP), whose escapes turn ASCII-looking bytes into other text, is refused by name', () => {
     const bytes = Buffer.from('<?xml version="1.0" encoding="ISO-2022-JP"?>\n<sso>\x1b$B$3$s\x1b(B</sso>', 'latin1');
     expect(() => decodeXmlBytes(bytes, 'jp.xml')).toThrow(
-      'jp.xml line 1: the file declares encoding "ISO-2022-JP", which Tessera does not read in XML files: save it as UTF-8 or UTF-16 (in Notepad: Save As, Encoding UTF-8)',
+      'jp.xml line 1: the file declares encoding "ISO-2022-JP", which Tessera cannot read: save it as UTF-8 or UTF-16 (in Notepad: Save As, Encoding UTF-8)',
     );
   });
 });

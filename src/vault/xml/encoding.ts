@@ -81,7 +81,7 @@ function decodeDeclared(bytes: Buffer, declared: string, source: string): string
   const encoding = decoder.encoding;
   // What Windows tools save an ENTSSO file in; not the stateful ones (ISO-2022-JP's escapes turn ASCII-looking bytes into other text).
   if (!/^(utf-8|utf-16(le|be)|windows-125\d|iso-8859-\d+|windows-874|koi8-[ru])$/.test(encoding)) {
-    throw refused(source, `declares encoding "${declared}", which Tessera does not read in XML files`);
+    throw refused(source, `declares encoding "${declared}", which Tessera cannot read`);
   }
   if (encoding === 'utf-8') return decodeUtf8(bytes, source, 0);
   // Declared UTF-16, yet the declaration was read one byte per character: see the file comment.
