@@ -13,6 +13,9 @@
  * 4. the HTTP API (bench/http-bench.ts) at concurrency 64, load from a separate process: lookups
  *    vs a bare fastify route (requests per second >= 0.5x, p99 <= 2x) and ticket redeems vs one
  *    durable commit per request (>= 1x). BENCH_HTTP_SECONDS, BENCH_HTTP_TICKETS size it.
+ * 5. ENTSSO XML import (bench/xml-bench.ts): a mappings file near the 16 MiB limit read as
+ *    ssomanage -createmappings reads it, in UTF-8 and UTF-16, as a ratio to fast-xml-parser alone
+ *    on the same text. BENCH_XML_MIB (default 15) and BENCH_XML_ROUNDS (default 5) size it.
  *
  * Prints tables, then one line `BENCH_JSON {...}` with every number. This is a measurement,
  * not a test: it exits 0 whatever the ratios are. Environment knobs: BENCH_ROUNDS,
@@ -31,6 +34,7 @@ import { SUBJECTS, runServiceBench } from './service-bench.js';
 import { envInt, round, table } from './stats.js';
 import { formatHttpBench, runHttpBench } from './http-bench.js';
 import { DEFAULT_PG_URL, envScale, formatVaultBench, runVaultBench, vaultJson } from './vault-bench.js';
+import { formatXmlBench, runXmlBench, xmlJson } from './xml-bench.js';
 
 const TARGET_RATIO = 1.2;
 /** Above this share of CPU time used by other processes, the run is flagged as noisy. */
@@ -138,6 +142,10 @@ async function main(): Promise<void> {
     });
     console.log(`\n${formatHttpBench(http)}`);
 
+    // Part 5 ---------------------------------------------------------------------------
+    const xml = runXmlBench({ mebibytes: envInt('BENCH_XML_MIB', 15), rounds: envInt('BENCH_XML_ROUNDS', 5) });
+    console.log(`\n${formatXmlBench(xml)}`);
+
     const seconds = (performance.now() - started) / 1000;
     const others = othersShare(cpuBefore, cpuSnapshot());
     console.log(
@@ -175,6 +183,7 @@ async function main(): Promise<void> {
       othersCpuShare: others === undefined ? null : round(others),
       targetRatio: TARGET_RATIO,
       http,
+      xml: xmlJson(xml),
       service: {
         kdf: service.kdf,
         warmupRounds: service.warmupRounds,
