@@ -1,5 +1,3 @@
-import { describeCodePoint } from '../code-points.js';
-
 /** XML 1.0's Char production: what a file may hold, raw or as a character reference. */
 export function isXmlCharacter(codePoint: number): boolean {
   return (
@@ -30,39 +28,15 @@ export function findIllegalCharacter(text: string): { index: number; codePoint: 
  */
 export const INVISIBLE_SPACES = '\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff';
 
+const INVISIBLE_SPACE = new RegExp(`^[${INVISIBLE_SPACES}]$`);
+
 /** Whether a UTF-16 code unit is one of INVISIBLE_SPACES (all lie in the BMP). */
 export function isInvisibleSpace(code: number): boolean {
-  return code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200b) || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
+  return code >= 0xa0 && INVISIBLE_SPACE.test(String.fromCharCode(code));
 }
 
 /** Those of INVISIBLE_SPACES that have no width: removing them, not replacing them, may be the fix. */
 export const isZeroWidth = (codePoint: number): boolean => codePoint === 0x200b || codePoint === 0xfeff;
 
-/** Names code-points.ts does not hold, for the characters this reader names (Unicode's names). */
-const NAMES: ReadonlyMap<number, string> = new Map([
-  [0xa0, 'NO-BREAK SPACE'],
-  [0x1680, 'OGHAM SPACE MARK'],
-  [0x2000, 'EN QUAD'],
-  [0x2001, 'EM QUAD'],
-  [0x2002, 'EN SPACE'],
-  [0x2003, 'EM SPACE'],
-  [0x2004, 'THREE-PER-EM SPACE'],
-  [0x2005, 'FOUR-PER-EM SPACE'],
-  [0x2006, 'SIX-PER-EM SPACE'],
-  [0x2007, 'FIGURE SPACE'],
-  [0x2008, 'PUNCTUATION SPACE'],
-  [0x2009, 'THIN SPACE'],
-  [0x200a, 'HAIR SPACE'],
-  [0x2013, 'EN DASH'],
-  [0x2014, 'EM DASH'],
-  [0x202f, 'NARROW NO-BREAK SPACE'],
-  [0x205f, 'MEDIUM MATHEMATICAL SPACE'],
-  [0x3000, 'IDEOGRAPHIC SPACE'],
-]);
-
-/** `U+001B ESCAPE`, `U+00A0 NO-BREAK SPACE`, or `U+00E9` for a character without a name here (code-points.ts). */
-export function codePointName(codePoint: number): string {
-  const name = NAMES.get(codePoint);
-  const described = describeCodePoint(codePoint);
-  return name === undefined ? described : `${described.split(' ')[0]!} ${name}`;
-}
+/** `U+001B ESCAPE`, `U+00A0 NO-BREAK SPACE`, or `U+00E9` for a character without a name (code-points.ts). */
+export { describeCodePoint as codePointName } from '../code-points.js';

@@ -32,7 +32,7 @@ const APPLICATIONS_SCHEMA: Schema = {
 
 /** The applications of an ENTSSO applications file, absent flags and elements taking ENTSSO's defaults. */
 export function parseApplicationsXml(text: string, source: string, onNote?: NoteListener): ApplicationDefinition[] {
-  return parseApplicationUpdatesXml(text, source, onNote).map((statement) => definitionOf(statement, source, onNote));
+  return parseApplicationUpdatesXml(text, source, onNote).map((statement) => withDefaults(statement, source, onNote));
 }
 
 /** What each application of the file states; `source` (a file name) is quoted in errors. */
@@ -68,7 +68,7 @@ export function statedType(statement: ApplicationStatement): ApplicationType {
  * turns Windows-initiated SSO off and says nothing of host-initiated SSO, as one of Microsoft's
  * samples does, is host-initiated: otherwise it could serve no lookup at all.
  */
-function definitionOf(statement: ApplicationStatement, source: string, onNote?: NoteListener): ApplicationDefinition {
+function withDefaults(statement: ApplicationStatement, source: string, onNote?: NoteListener): ApplicationDefinition {
   const type = statedType(statement);
   const hostInitiated = statement.flags.windowsInitiatedSSO === false && statement.flags.hostInitiatedSSO === undefined && type === 'individual';
   if (hostInitiated) {
